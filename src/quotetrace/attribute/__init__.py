@@ -1,0 +1,1 @@
+"""Attribute stage: entities in the article, speakers and addressees resolved to names."""

@@ -1,0 +1,311 @@
+"""People and organisations in one article: name mentions found, clustered and given full names.
+
+Names come from two cheap sources: the entity recogniser on the sentences that were parsed, and
+runs of capitalised words anywhere (so a name in an unparsed sentence still counts). Mentions are
+clustered by surname ("Zelenskyy" joins "Volodymyr Zelenskyy"), first name where it is unique, and
+diminutives from a lexicon ("Volodya" joins "Volodymyr Zelenskyy"). The words in front of a name
+("Belarusian leader Alexander Lukashenko") are kept as descriptors, so that "the Belarusian leader"
+can be resolved later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from quotetrace.lexicon import Lexicons
+from quotetrace.model import Entity, Span
+from quotetrace.nlp import ParsedSentence
+
+_NAME_RUN = re.compile(
+    r"(?<![\w’'])(?:(?:[A-Z]\.){2,}|[A-Z][\w’'-]*\w|[A-Z]\.)"
+    r"(?:[ \t]+(?:(?:de|van|von|da|al|bin|del|la|le)[ \t]+)?(?:(?:[A-Z]\.){2,}|[A-Z][\w’'-]*\w|[A-Z]\.))*"
+)
+_POSSESSIVE = re.compile(r"[’']s$")
+_STOP_FIRST = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "But",
+        "And",
+        "Or",
+        "If",
+        "When",
+        "While",
+        "As",
+        "At",
+        "In",
+        "On",
+        "Of",
+        "For",
+        "From",
+        "To",
+        "By",
+        "With",
+        "After",
+        "Before",
+        "Since",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "You",
+        "His",
+        "Her",
+        "Their",
+        "Our",
+        "My",
+        "Your",
+        "There",
+        "Here",
+        "What",
+        "Who",
+        "Why",
+        "How",
+        "Where",
+        "Which",
+        "Photo",
+        "Image",
+        "Credit",
+        "Read",
+        "Trending",
+        "News",
+        "Located",
+        "Speaking",
+        "During",
+        "According",
+        "Yes",
+        "No",
+        "Not",
+        "Also",
+        "Still",
+        "Even",
+        "However",
+        "Meanwhile",
+        "Now",
+        "Then",
+        "Today",
+        "Yesterday",
+        "Tomorrow",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+    ]
+)
+_LOWER_CONTEXT = re.compile(r"((?:[a-z][\w.-]*\s+){1,3})$")
+
+
+@dataclass
+class _Cluster:
+    tokens: tuple[str, ...]  # the fullest name's words
+    label: str
+    mentions: list[Span] = field(default_factory=list)
+    descriptors: set[str] = field(default_factory=set)
+    person_votes: int = 0
+
+
+@dataclass(frozen=True)
+class EntityIndex:
+    """The article's entities with a lookup from any mention offset to its entity."""
+
+    entities: tuple[Entity, ...]
+    descriptors: dict[str, frozenset[str]]  # entity id -> descriptor words
+    persons: frozenset[str]  # ids of entities that are people
+    by_offset: tuple[tuple[int, int, str], ...]  # (start, end, entity id), sorted
+
+    def at(self, start: int, end: int) -> Entity | None:
+        best = None
+        for s, e, ident in self.by_offset:
+            if s < end and start < e:
+                best = ident
+                if s >= start:
+                    break
+        return self.get(best) if best else None
+
+    def get(self, ident: str | None) -> Entity | None:
+        return next((e for e in self.entities if e.id == ident), None)
+
+    def by_name_words(self, words: Sequence[str]) -> Entity | None:
+        """The entity whose name ends with the last of ``words`` (surname match)."""
+        if not words:
+            return None
+        last = words[-1].lower()
+        matches = [e for e in self.entities if e.name.split()[-1].lower() == last]
+        if not matches:
+            matches = [e for e in self.entities if last in (w.lower() for w in e.name.split())]
+        if len(matches) > 1 and len(words) > 1:
+            full = " ".join(words).lower()
+            exact = [e for e in matches if e.name.lower() == full]
+            matches = exact or matches
+        return matches[0] if matches else None
+
+    def mentions_before(self, pos: int, window: int = 1200) -> list[tuple[int, int, str]]:
+        return [m for m in self.by_offset if pos - window <= m[0] and m[1] <= pos]
+
+
+def _title_case_lines(text: str) -> list[Span]:
+    """Headlines and labels in Title Case: their capitalised words are not names."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        words = re.findall(r"[A-Za-z][\w’'-]*", m.group())
+        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words):
+            out.append(m.span())
+    return out
+
+
+def _clean_name(words: list[str], lexicons: Lexicons) -> tuple[list[str], list[str]]:
+    """Split leading titles and descriptors off a capitalised run: (descriptors, name words)."""
+    desc: list[str] = []
+    while words and (
+        words[0].lower().rstrip(".") in lexicons.titles or words[0].lower() in lexicons.titles
+    ):
+        desc.append(words.pop(0))
+    return desc, words
+
+
+class EntityFinder:
+    def __init__(self, lexicons: Lexicons) -> None:
+        self.lex = lexicons
+
+    def __call__(
+        self,
+        text: str,
+        parsed: Sequence[ParsedSentence],
+        excluded: Sequence[Span] = (),
+    ) -> EntityIndex:
+        ner_labels: dict[Span, str] = {}
+        for sent in parsed:
+            for first, last, label in sent.entities():
+                start, end = sent.tokens[first].start, sent.tokens[last - 1].end
+                ner_labels[(start, end)] = label
+        mentions: list[tuple[int, int, list[str], list[str]]] = []
+        skip = [*excluded, *_title_case_lines(text)]
+        for match in _NAME_RUN.finditer(text):
+            start, end = match.span()
+            if any(s <= start < e for s, e in skip):
+                continue
+            words = match.group().split()
+            # possessive "Lukashenko’s" names Lukashenko
+            if _POSSESSIVE.search(words[-1]):
+                words[-1] = _POSSESSIVE.sub("", words[-1])
+                end -= 2
+            offset = start
+            while words and words[0] in _STOP_FIRST:
+                offset = text.index(words[1], offset + len(words[0])) if len(words) > 1 else end
+                words.pop(0)
+            if not words:
+                continue
+            desc, name = _clean_name(list(words), self.lex)
+            if not name:
+                continue
+            name_start = text.index(name[0], offset)
+            before = _LOWER_CONTEXT.search(text[max(0, name_start - 60) : name_start])
+            lower_desc = before.group(1).split() if before else []
+            all_desc = [w.lower().rstrip(".") for w in desc + lower_desc]
+            mentions.append((name_start, end, name, all_desc))
+        return self._cluster(text, mentions, ner_labels)
+
+    def _label(self, span: Span, ner: dict[Span, str]) -> str | None:
+        for (s, e), label in ner.items():
+            if s < span[1] and span[0] < e:
+                return label
+        return None
+
+    def _cluster(
+        self,
+        text: str,
+        mentions: list[tuple[int, int, list[str], list[str]]],
+        ner: dict[Span, str],
+    ) -> EntityIndex:
+        clusters: list[_Cluster] = []
+        # longest names first, so that surnames find their full name
+        for start, end, words, desc in sorted(mentions, key=lambda m: (-len(m[2]), m[0])):
+            label = self._label((start, end), ner) or ""
+            if label in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
+                continue
+            if (
+                len(words) == 1
+                and label == ""
+                and not self._plausible_single(text, start, words[0])
+            ):
+                continue
+            target = self._find_cluster(clusters, words)
+            if target is None:
+                target = _Cluster(tuple(words), label or "UNKNOWN")
+                clusters.append(target)
+            target.mentions.append((start, end))
+            target.descriptors.update(desc)
+            if label == "PERSON" or any(d in self.lex.titles for d in desc):
+                target.person_votes += 1
+            if target.label in ("UNKNOWN", "") and label:
+                target.label = label
+        clusters = [c for c in clusters if c.mentions]
+        clusters.sort(key=lambda c: min(c.mentions))
+        entities = []
+        descriptors: dict[str, frozenset[str]] = {}
+        persons = set()
+        offsets: list[tuple[int, int, str]] = []
+        for i, cluster in enumerate(clusters, 1):
+            ident = f"e{i}"
+            label = "PERSON" if cluster.person_votes or cluster.label == "PERSON" else cluster.label
+            entities.append(
+                Entity(ident, " ".join(cluster.tokens), tuple(sorted(cluster.mentions)), label)
+            )
+            descriptors[ident] = frozenset(cluster.descriptors)
+            if label in ("PERSON", "UNKNOWN"):
+                persons.add(ident)
+            offsets += [(s, e, ident) for s, e in cluster.mentions]
+        return EntityIndex(tuple(entities), descriptors, frozenset(persons), tuple(sorted(offsets)))
+
+    def _plausible_single(self, text: str, start: int, word: str) -> bool:
+        """A lone capitalised word is a name unless it only appears sentence-initially."""
+        if len(word) < 2 or word.isupper() and len(word) > 5:
+            return False
+        before = text[max(0, start - 2) : start]
+        return not (start == 0 or before.endswith(("\n", ". ", "“", '"', "‘", "(", "—")))
+
+    def _find_cluster(self, clusters: list[_Cluster], words: list[str]) -> _Cluster | None:
+        last = words[-1].lower()
+        for c in clusters:
+            if c.tokens[-1].lower() == last and (
+                len(words) == 1 or words[0].lower() == c.tokens[0].lower() or len(c.tokens) == 1
+            ):
+                return c
+        if len(words) == 1:
+            firsts = [c for c in clusters if len(c.tokens) > 1 and c.tokens[0].lower() == last]
+            if len(firsts) == 1:
+                return firsts[0]
+            full_names = self.lex.diminutives.get(words[0], ())
+            for c in clusters:
+                if len(c.tokens) > 1 and c.tokens[0] in full_names:
+                    return c
+        return None

@@ -1,0 +1,285 @@
+"""Speakers and addressees resolved to the fullest name the article gives.
+
+- names resolve through the entity clusters ("Zelenskyy" -> "Volodymyr Zelenskyy");
+- "I", "me", "we" inside a quote are that quote's speaker;
+- "he", "she", "him", "her" take the most salient earlier person (subjects and earlier speakers
+  first), never the speaker of the quote they sit in;
+- descriptions ("the Belarusian leader") match the words written in front of a name;
+- a quote with no cue takes the subject of the sentence that introduces it in the same paragraph,
+  or the speaker of the quote just before it (news style), at a lower confidence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from quotetrace.attribute.entities import EntityIndex
+from quotetrace.detect.candidate import contains, hull
+from quotetrace.lexicon import Lexicons
+from quotetrace.merge import Draft
+from quotetrace.model import Party, Span, Spans
+from quotetrace.nlp import ParsedSentence
+
+FIRST_PERSON = frozenset(
+    ["i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"]
+)
+THIRD_PERSON = {
+    "he": "m", "him": "m", "his": "m", "himself": "m",
+    "she": "f", "her": "f", "hers": "f", "herself": "f",
+    "they": "p", "them": "p", "their": "p",
+}  # fmt: skip
+RELATIVE = frozenset(["who", "which", "that", "whom"])
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    speaker: Party | None
+    addressee: Party | None
+    confidence: float
+
+
+class Resolver:
+    def __init__(self, lexicons: Lexicons) -> None:
+        self.lex = lexicons
+
+    def __call__(
+        self,
+        text: str,
+        drafts: Sequence[Draft],
+        entities: EntityIndex,
+        sentences: Sequence[Span],
+        parsed: Sequence[ParsedSentence],
+        paragraphs: Sequence[Span],
+    ) -> list[Resolved]:
+        subjects = self._subject_positions(parsed)
+        genders: dict[str, str] = {}
+        for ent in entities.entities:
+            desc = entities.descriptors.get(ent.id, frozenset())
+            if {"mr", "mr."} & desc:
+                genders[ent.id] = "m"
+            elif {"mrs", "ms", "mrs.", "ms."} & desc:
+                genders[ent.id] = "f"
+        state = _State(text, entities, subjects, genders, sentences, paragraphs)
+        out: list[Resolved] = []
+        for i, draft in enumerate(drafts):
+            cand = draft.cand
+            parent = out[draft.parent].speaker if draft.parent is not None else None
+            enclosing = (
+                hull(drafts[draft.parent].cand.content) if draft.parent is not None else None
+            )
+            conf = cand.confidence
+            speaker: Party | None = None
+            if cand.speaker:
+                speaker = self._resolve(state, cand.speaker, parent, enclosing, cand.speaker_anchor)
+                if speaker is not None and speaker.name is None and cand.speaker_name_hint:
+                    hinted = entities.by_name_words(cand.speaker_name_hint.split())
+                    if hinted is not None:
+                        speaker = Party(speaker.mention, hinted.name, hinted.id)
+            else:
+                speaker = self._from_context(state, drafts, out, i)
+                conf *= 0.8 if speaker else 1.0
+            addressee: Party | None = None
+            if cand.addressee:
+                addressee = self._resolve(
+                    state, cand.addressee, speaker, enclosing, None, avoid=speaker
+                )
+            elif parent is not None and speaker is not None and parent.entity != speaker.entity:
+                outer = drafts[draft.parent].cand if draft.parent is not None else None
+                if outer is not None and self._first_person(text, outer.content):
+                    addressee = Party((), parent.name, parent.entity)
+            out.append(Resolved(speaker, addressee, round(min(conf, 1.0), 3)))
+            if speaker is not None and speaker.entity and cand.speaker:
+                state.speakers.append((cand.speaker[0][0], speaker.entity))
+        return out
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _subject_positions(self, parsed: Sequence[ParsedSentence]) -> list[int]:
+        return sorted(t.start for s in parsed for t in s.tokens if t.dep in ("nsubj", "nsubjpass"))
+
+    def _first_person(self, text: str, spans: Spans) -> bool:
+        words = re.findall(r"\w+", " ".join(text[s:e] for s, e in spans).lower())
+        return any(w in ("i", "me", "my") for w in words)
+
+    def _resolve(
+        self,
+        state: _State,
+        mention: Spans,
+        enclosing_speaker: Party | None,
+        enclosing: Span | None,
+        anchor: Span | None,
+        avoid: Party | None = None,
+    ) -> Party:
+        start, end = mention[0]
+        surface = state.text[start:end]
+        low = surface.lower()
+        if low in RELATIVE and anchor is not None:
+            inner = self._resolve(state, (anchor,), enclosing_speaker, enclosing, None)
+            return Party(mention, inner.name, inner.entity)
+        if low in FIRST_PERSON:
+            if (
+                enclosing_speaker is not None
+                and enclosing is not None
+                and contains(enclosing, (start, end))
+            ):
+                return Party(mention, enclosing_speaker.name, enclosing_speaker.entity)
+            return Party(mention, None, None)
+        if low in THIRD_PERSON or low in ("it", "its"):
+            exclude = set()
+            if enclosing_speaker is not None and enclosing_speaker.entity:
+                exclude.add(enclosing_speaker.entity)
+            if avoid is not None and avoid.entity:
+                exclude.add(avoid.entity)
+            ent_id = state.pronoun(start, THIRD_PERSON.get(low, "n"), exclude)
+            ent = state.entities.get(ent_id)
+            return Party(mention, ent.name if ent else None, ent.id if ent else None)
+        ent = state.entities.at(start, end)
+        if ent is not None:
+            return Party(mention, ent.name, ent.id)
+        words = [w for w in re.findall(r"[\w’'-]+", surface) if w[:1].isupper()]
+        if words and words[0].lower() not in ("the", "a", "an"):
+            ent = state.entities.by_name_words(words)
+            if ent is not None:
+                return Party(mention, ent.name, ent.id)
+        described = self._description(state, surface, start)
+        if described is not None:
+            found = state.entities.get(described)
+            if found is not None:
+                return Party(mention, found.name, found.id)
+        return Party(mention, _ARTICLE.sub("", surface.strip()) or None, None)
+
+    def _description(self, state: _State, surface: str, pos: int) -> str | None:
+        """ "the Belarusian leader" -> the entity last written with "Belarusian leader" in front."""
+        words = [w.lower() for w in re.findall(r"[\w.-]+", surface)]
+        if not words or words[0] not in ("the", "this", "that"):
+            return None
+        content = [w for w in words[1:] if w not in ("the",)]
+        if not content:
+            return None
+        head = content[-1]
+        best = None
+        for s, _e, ident in state.entities.by_offset:
+            if s >= pos:
+                break
+            desc = state.entities.descriptors.get(ident, frozenset())
+            if head in desc and all(w in desc for w in content[:-1] if w not in self.lex.titles):
+                best = ident
+        return best
+
+    def _from_context(
+        self, state: _State, drafts: Sequence[Draft], done: Sequence[Resolved], i: int
+    ) -> Party | None:
+        """Speaker of a quote with no cue: the introducing sentence's subject, or the last speaker."""
+        cand = drafts[i].cand
+        start = cand.start
+        if drafts[i].parent is not None:
+            return None
+        para = state.paragraph_index(start)
+        sent = state.sentence_index(start)
+        if sent > 0:
+            prev_s, prev_e = state.sentences[sent - 1]
+            if state.paragraph_index(prev_s) == para or para == state.paragraph_index(prev_e):
+                subj = state.first_subject(prev_s, prev_e)
+                if subj is not None:
+                    ent = state.entities.get(subj)
+                    if ent is not None:
+                        return Party((), ent.name, ent.id)
+        for j in range(i - 1, -1, -1):
+            if drafts[j].parent is not None or done[j].speaker is None:
+                continue
+            if para - state.paragraph_index(drafts[j].cand.end) <= 1:
+                sp = done[j].speaker
+                assert sp is not None
+                return Party((), sp.name, sp.entity)
+            break
+        if sent > 0:
+            prev_s, prev_e = state.sentences[sent - 1]
+            if para - state.paragraph_index(prev_s) <= 1:
+                subj = state.first_subject(prev_s, prev_e)
+                ent = state.entities.get(subj)
+                if ent is not None:
+                    return Party((), ent.name, ent.id)
+        return None
+
+
+class _State:
+    """What pronoun resolution needs while walking through the article."""
+
+    def __init__(
+        self,
+        text: str,
+        entities: EntityIndex,
+        subjects: list[int],
+        genders: dict[str, str],
+        sentences: Sequence[Span],
+        paragraphs: Sequence[Span],
+    ) -> None:
+        self.text = text
+        self.entities = entities
+        self.subjects = subjects
+        self.genders = genders
+        self.sentences = sentences
+        self._sentence_starts = [s for s, _ in sentences]
+        self.paragraphs = paragraphs
+        self._paragraph_starts = [s for s, _ in paragraphs]
+        self.speakers: list[tuple[int, str]] = []
+
+    def sentence_index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self._sentence_starts, pos) - 1)
+
+    def paragraph_index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self._paragraph_starts, pos) - 1)
+
+    def _is_subject(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.subjects, start)
+        return i < len(self.subjects) and self.subjects[i] < end
+
+    def first_subject(self, start: int, end: int) -> str | None:
+        """The first person mentioned as a subject (or first of all) in ``text[start:end]``."""
+        inside = [m for m in self.entities.by_offset if start <= m[0] and m[1] <= end]
+        inside = [m for m in inside if m[2] in self.entities.persons]
+        subjects = [m for m in inside if self._is_subject(m[0], m[1])]
+        pick = subjects or inside
+        return pick[0][2] if pick else None
+
+    def pronoun(self, pos: int, gender: str, exclude: set[str]) -> str | None:
+        """The most salient earlier person: recent subjects and speakers before other mentions."""
+        sent = self.sentence_index(pos)
+        window_start = self.sentences[max(0, sent - 3)][0]
+        cands = [
+            m
+            for m in self.entities.mentions_before(pos, window=pos - window_start + 1)
+            if m[2] in self.entities.persons and m[2] not in exclude
+        ]
+        if gender in ("m", "f"):
+            cands = [m for m in cands if self.genders.get(m[2], gender) == gender]
+        if not cands:
+            cands = [
+                m
+                for m in self.entities.mentions_before(pos, window=3000)
+                if m[2] in self.entities.persons
+                and m[2] not in exclude
+                and self.genders.get(m[2], gender) in (gender, "p")
+            ]
+            if not cands:
+                return None
+            return cands[-1][2]
+        same_sentence = [m for m in cands if m[0] >= self.sentences[sent][0]]
+        scored = []
+        for m in cands:
+            score = m[0] / max(1, pos)  # recency, 0..1
+            if self._is_subject(m[0], m[1]):
+                score += 1.0
+            if any(s == m[0] for s, _ in self.speakers):
+                score += 0.5
+            if m in same_sentence and self._is_subject(m[0], m[1]):
+                score += 0.5
+            scored.append((score, m[2]))
+        ident = max(scored)[1]
+        if gender in ("m", "f"):
+            self.genders.setdefault(ident, gender)
+        return ident

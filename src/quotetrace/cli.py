@@ -1,0 +1,172 @@
+"""The command line: thin over the library. Only this module prints and chooses exit codes.
+
+Exit codes: 0 all articles processed, 1 some articles failed (each has an "error" line) or a
+quality floor failed, 2 the command itself could not run (bad arguments, unreadable gold file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TextIO
+
+from quotetrace import bench_html, evaluate
+from quotetrace.errors import QuotetraceError
+from quotetrace.model import Article, Document, Failure
+from quotetrace.pipeline import ALL_KINDS, DEFAULT_KINDS
+from quotetrace.runner import run_pipeline
+
+
+def _kinds(value: str) -> tuple[str, ...]:
+    if value == "all":
+        return ALL_KINDS
+    kinds = tuple(k.strip() for k in value.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in ALL_KINDS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown kind(s) {unknown}; choose from {ALL_KINDS} or 'all'"
+        )
+    return kinds
+
+
+def _filter_kinds(doc: Document, kinds: Sequence[str]) -> Document:
+    if set(kinds) >= set(ALL_KINDS):
+        return doc
+    from dataclasses import replace
+
+    keep = [q for q in doc.quotes if q.kind in kinds]
+    ids = {q.id for q in keep}
+    keep = [q if q.parent is None or q.parent in ids else replace(q, parent=None) for q in keep]
+    return replace(doc, quotes=tuple(keep))
+
+
+def _progress(
+    items: Iterable[Any], *, enabled: bool, desc: str, total: int | None = None
+) -> Iterable[Any]:
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="doc", total=total, file=sys.stderr, leave=False)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from quotetrace.ingest import iter_articles
+    from quotetrace.output import html_report, jsonl, table
+
+    out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    failed = 0
+    docs: list[Document] = []
+    try:
+        articles = iter_articles(args.paths, stdin=sys.stdin.buffer)
+        show = args.progress if args.progress is not None else sys.stderr.isatty()
+        for doc in _progress(run_pipeline(articles, jobs=args.jobs), enabled=show, desc="extract"):
+            doc = _filter_kinds(doc, args.kinds)
+            failed += doc.error is not None
+            if args.format == "jsonl":
+                out.write(jsonl.dumps(doc, include_text=True if args.include_text else None) + "\n")
+                out.flush()
+            elif args.format == "table":
+                out.write(table.format_document(doc) + "\n\n")
+            else:
+                docs.append(doc)
+        if args.format == "html":
+            out.write(html_report.render(docs))
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if failed:
+        print(
+            f'quotetrace: {failed} article(s) could not be processed (see their "error")',
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
+
+
+def _gold_extractor(jobs: int) -> Callable[[Sequence[evaluate.GoldDoc]], dict[str, dict[str, Any]]]:
+    def extract(gold_docs: Sequence[evaluate.GoldDoc]) -> dict[str, dict[str, Any]]:
+        from quotetrace.output.jsonl import document_to_dict
+
+        articles: Iterator[Article | Failure] = (
+            Article(id=g.id, text=g.text, title=g.title, published=g.published) for g in gold_docs
+        )
+        show = sys.stderr.isatty()
+        docs = _progress(
+            run_pipeline(articles, jobs=jobs), enabled=show, desc="eval", total=len(gold_docs)
+        )
+        return {d.article.id: document_to_dict(d) for d in docs}
+
+    return extract
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    return evaluate.run(args, _gold_extractor(args.jobs))
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from quotetrace import bench
+
+    return bench.run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quotetrace",
+        description="Who said what, to whom, when, and through whom, in news articles.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser(
+        "extract", help="extract quotations from articles (txt, html, jsonl, folders, -)"
+    )
+    ex.add_argument("paths", nargs="+", help="files, folders, glob patterns, or - for stdin")
+    ex.add_argument("--format", choices=("jsonl", "table", "html"), default="jsonl")
+    ex.add_argument("--output", "-o", help="write here instead of stdout")
+    ex.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
+    ex.add_argument(
+        "--kinds", type=_kinds, default=DEFAULT_KINDS,
+        help="kinds of attribution to keep: comma list of speech,writing,thought,perception,finding "
+        "or 'all' (default: speech,writing)",
+    )  # fmt: skip
+    ex.add_argument(
+        "--include-text", action="store_true", help="add the article text to every line"
+    )
+    ex.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    ex.set_defaults(func=cmd_extract)
+
+    ev = sub.add_parser("eval", help="score the extractor against annotated gold (FORMAT.md §3)")
+    evaluate.add_arguments(ev)
+    ev.add_argument("--jobs", "-j", type=int, default=1)
+    ev.set_defaults(func=cmd_eval)
+
+    be = sub.add_parser("bench", help="throughput and peak memory against the full spaCy pipeline")
+    from quotetrace import bench
+
+    bench.add_arguments(be)
+    be.set_defaults(func=cmd_bench)
+
+    bh = sub.add_parser(
+        "bench-html", help="HTML ingest: body-text F1 on the article-extraction benchmark"
+    )
+    bench_html.add_arguments(bh)
+    bh.set_defaults(func=bench_html.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except QuotetraceError as exc:
+        print(f"quotetrace: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

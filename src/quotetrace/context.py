@@ -1,0 +1,318 @@
+"""Attribution context: what kind of act, on what occasion, and when it was said.
+
+- ``kind`` comes from the cue lexicon, refined by the occasion (a statement or post is writing);
+- an occasion ("in an interview with Lex Fridman", "a phone call", "at a press conference") is
+  found in the sentence that frames a quote; its owner is that sentence's subject, and it carries
+  to the owner's later quotes until another occasion of theirs is named. A conversation ("a phone
+  call where Lukashenko …", "I spoke with Lukashenko") also carries to the other participant;
+- the occasion implies the addressee where the clause names none;
+- ``said_on``: an absolute date ("on January 5", "on Monday") resolved against the publication date,
+  or a relative anchor kept as text ("a few days after the first missile strikes").
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from quotetrace.attribute.entities import EntityIndex
+from quotetrace.detect.candidate import hull
+from quotetrace.lexicon import Lexicons
+from quotetrace.model import Occasion, Party, Quote, SaidOn, Span
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")]
+    )
+    for m in names
+}  # fmt: skip
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE = re.compile(
+    rf"\bon\s+(?:(?P<wd>{'|'.join(_WEEKDAYS)})(?:,?\s+)?)?"
+    rf"(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})\.?(?:,?\s+(?P<y2>\d{{4}}))?)?",
+    re.I,
+)
+_DAY_WORDS = re.compile(
+    r"\b(?P<rel>yesterday|today|last night|this morning|earlier (?:this|today))\b", re.I
+)
+_RELATIVE = re.compile(
+    r"\b(?:(?:a few|several|some|two|three|four|five|\d+)\s+(?:days?|weeks?|months?|hours?|years?)"
+    r"\s+(?:after|before|into)|(?:during|in)\s+the\s+(?:first|early|last|final|opening)\s+"
+    r"(?:days?|weeks?|months?|hours?)\s+of|shortly\s+(?:after|before)|hours\s+(?:after|before))"
+    r"\s+[^,.;:“”\"]{3,80}",
+    re.I,
+)
+
+# (type, pattern, is a conversation with two sides)
+_OCCASIONS: list[tuple[str, re.Pattern[str], bool]] = [
+    ("interview", re.compile(r"\binterview(?:ed)?\b(?P<rest>[^.;:“”\"]{0,80})", re.I), False),
+    (
+        "phone call",
+        re.compile(r"\b(?:tele)?phone (?:call|conversation)\b(?P<rest>[^.;:“”\"]{0,80})", re.I),
+        True,
+    ),
+    (
+        "phone call",
+        re.compile(
+            r"\b(?:spoke|speaking|talked) (?:by phone |on the phone )?with\b(?P<rest>[^.;:“”\"]{0,60})",
+            re.I,
+        ),
+        True,
+    ),
+    ("conversation", re.compile(r"\bconversation\b(?P<rest>[^.;:“”\"]{0,80})", re.I), True),
+    (
+        "press conference",
+        re.compile(r"\b(?:press|news) (?:conference|briefing)\b(?P<rest>[^.;:“”\"]{0,60})", re.I),
+        False,
+    ),
+    (
+        "hearing",
+        re.compile(r"\b(?:hearing|testimony|testified)\b(?P<rest>[^.;:“”\"]{0,60})", re.I),
+        False,
+    ),
+    (
+        "speech",
+        re.compile(
+            r"\b(?:in|during|at) (?:a|his|her|the|their) (?:speech|address|rally)\b(?P<rest>[^.;:“”\"]{0,60})",
+            re.I,
+        ),
+        False,
+    ),
+    (
+        "statement",
+        re.compile(
+            r"\b(?:in|issued|released) (?:a|an|the) (?:\w+ )?statement\b(?P<rest>[^.;:“”\"]{0,40})",
+            re.I,
+        ),
+        False,
+    ),
+    (
+        "social-media post",
+        re.compile(
+            r"\b(?:on|via) (?:Twitter|X|Facebook|Instagram|Telegram|Truth Social|social media)\b|\bin a (?:tweet|post)\b(?P<rest>)",
+            re.I,
+        ),
+        False,
+    ),
+    (
+        "letter",
+        re.compile(r"\bin (?:a|an|the) (?:open )?letter\b(?P<rest>[^.;:“”\"]{0,60})", re.I),
+        False,
+    ),
+    ("meeting", re.compile(r"\bmeeting with\b(?P<rest>[^.;:“”\"]{0,60})", re.I), True),
+]
+_WRITTEN = frozenset({"statement", "social-media post", "letter"})
+
+
+@dataclass(frozen=True)
+class _Found:
+    occasion: Occasion
+    owner: str | None  # entity id of the person on whose side the occasion is stated
+    other: str | None  # entity id of the other side, where named
+    said_on: SaidOn | None
+    pos: int
+
+
+def resolve_date(match: re.Match[str], published: str | None) -> str | None:
+    """ISO date for "on January 5" / "on Monday", with the year or week from ``published``."""
+    base = _published_date(published)
+    month = match.group("m1") or match.group("m2")
+    day = match.group("d1") or match.group("d2")
+    year = match.group("y1") or match.group("y2")
+    if month and day:
+        y = int(year) if year else (base.year if base else None)
+        if y is None:
+            return None
+        try:
+            date = dt.date(y, _MONTHS[month.lower().rstrip(".")], int(day))
+        except ValueError:
+            return None
+        if not year and base is not None and date > base + dt.timedelta(days=7):
+            date = date.replace(year=y - 1)  # "on December 30" in a January article
+        return date.isoformat()
+    weekday = match.group("wd")
+    if weekday and base is not None:
+        target = _WEEKDAYS.index(weekday.lower())
+        delta = (base.weekday() - target) % 7
+        return (base - dt.timedelta(days=delta)).isoformat()
+    return None
+
+
+def _published_date(published: str | None) -> dt.date | None:
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+class ContextFinder:
+    def __init__(self, lexicons: Lexicons) -> None:
+        self.lex = lexicons
+
+    def __call__(
+        self,
+        text: str,
+        quotes: Sequence[Quote],
+        entities: EntityIndex,
+        sentences: Sequence[Span],
+        paragraphs: Sequence[Span],
+        published: str | None,
+    ) -> list[Quote]:
+        found = self._occasions(text, quotes, entities, sentences, published)
+        starts = [s for s, _ in sentences]
+        out = []
+        for q in quotes:
+            anchor = q.cue[0][0] if q.cue else q.content[0][0]
+            sent_i = max(0, bisect.bisect_right(starts, anchor) - 1)
+            sentence = sentences[sent_i] if sentences else (0, len(text))
+            speaker = q.speaker.entity if q.speaker else None
+            occ = self._active(found, speaker, anchor, sentence)
+            said_on = self._date_in(text, sentence, q, published)
+            kind = q.kind
+            addressee = q.addressee
+            if occ is not None:
+                occasion, other, occ_date = occ
+                if said_on is None:
+                    said_on = occ_date
+                if occasion.type in _WRITTEN and kind == "speech":
+                    kind = "writing"
+                if addressee is None and other is not None and other != speaker:
+                    ent = entities.get(other)
+                    if ent is not None:
+                        addressee = Party((), ent.name, ent.id)
+                q = replace(q, occasion=occasion)
+            out.append(replace(q, said_on=said_on, kind=kind, addressee=addressee))
+        return out
+
+    # -- occasions -------------------------------------------------------------------------
+
+    def _occasions(
+        self,
+        text: str,
+        quotes: Sequence[Quote],
+        entities: EntityIndex,
+        sentences: Sequence[Span],
+        published: str | None,
+    ) -> list[_Found]:
+        found: list[_Found] = []
+        for s, e in sentences:
+            for typ, pattern, two_sided in _OCCASIONS:
+                for m in pattern.finditer(text, s, e):
+                    rest_start = m.start("rest") if m.group("rest") is not None else m.end()
+                    other = self._first_person_after(entities, rest_start, m.end())
+                    owner = self._owner(text, quotes, entities, (s, e), m.start())
+                    if owner is not None and owner == other:
+                        continue
+                    with_name = entities.get(other).name if other and entities.get(other) else None  # type: ignore[union-attr]
+                    when = self._date_phrase(text, (s, e), published)
+                    occasion = Occasion(typ, with_name, ((m.start(), m.end()),))
+                    found.append(_Found(occasion, owner, other, when, m.start()))
+                    if two_sided and other is not None:
+                        back = entities.get(owner).name if owner and entities.get(owner) else None  # type: ignore[union-attr]
+                        found.append(
+                            _Found(
+                                Occasion(typ, back, ((m.start(), m.end()),)),
+                                other,
+                                owner,
+                                when,
+                                m.start(),
+                            )
+                        )
+        return found
+
+    def _owner(
+        self, text: str, quotes: Sequence[Quote], entities: EntityIndex, sentence: Span, pos: int
+    ) -> str | None:
+        """The person on whose side an occasion is stated: the sentence's speaker or subject."""
+        for q in quotes:
+            if (
+                q.speaker
+                and q.speaker.entity
+                and q.cue
+                and sentence[0] <= q.cue[0][0] < sentence[1]
+            ):
+                if q.parent is None:
+                    return q.speaker.entity
+        inside = [
+            m
+            for m in entities.by_offset
+            if sentence[0] <= m[0] < sentence[1] and m[2] in entities.persons and m[0] < pos
+        ]
+        if inside:
+            return inside[0][2]
+        if any(w in text[sentence[0] : pos].split() for w in ("I", "we")):
+            # first person inside a quote: the quote's speaker
+            for q in quotes:
+                if q.speaker and q.speaker.entity and any(a <= pos < b for a, b in q.content):
+                    return q.speaker.entity
+        return None
+
+    def _first_person_after(self, entities: EntityIndex, start: int, end: int) -> str | None:
+        for s, _e, ident in entities.by_offset:
+            if start <= s < end and ident in entities.persons:
+                return ident
+        return None
+
+    def _date_phrase(self, text: str, sentence: Span, published: str | None) -> SaidOn | None:
+        s, e = sentence
+        for m in _DATE.finditer(text, s, e):
+            if not (m.group("wd") or m.group("m1") or m.group("m2")):
+                continue
+            return SaidOn(resolve_date(m, published), m.group(0), ((m.start(), m.end()),))
+        m2 = _RELATIVE.search(text, s, e)
+        if m2 is not None:
+            phrase = m2.group(0).rstrip()
+            return SaidOn(None, phrase, ((m2.start(), m2.start() + len(phrase)),))
+        m3 = _DAY_WORDS.search(text, s, e)
+        if m3 is not None:
+            base = _published_date(published)
+            word = m3.group("rel").lower()
+            date = None
+            if base is not None:
+                date = (base - dt.timedelta(days=1) if word == "yesterday" else base).isoformat()
+            return SaidOn(date, m3.group(0), ((m3.start(), m3.end()),))
+        return None
+
+    def _active(
+        self, found: Sequence[_Found], speaker: str | None, pos: int, sentence: Span
+    ) -> tuple[Occasion, str | None, SaidOn | None] | None:
+        """The occasion in force for ``speaker`` at ``pos``: stated before it, latest first."""
+        best: _Found | None = None
+        for f in found:
+            if f.pos >= sentence[1]:
+                continue
+            if f.owner is None:
+                if not (sentence[0] <= f.pos < sentence[1]):
+                    continue
+            elif f.owner != speaker:
+                continue
+            if (
+                best is None
+                or f.pos > best.pos
+                or (f.pos == best.pos and f.occasion.with_ and not best.occasion.with_)
+            ):
+                best = f
+        if best is None:
+            return None
+        return best.occasion, best.other, best.said_on
+
+    def _date_in(self, text: str, sentence: Span, q: Quote, published: str | None) -> SaidOn | None:
+        """A date in the quote's own sentence, outside its content ("said on Monday")."""
+        span = hull(q.content)
+        for m in _DATE.finditer(text, *sentence):
+            if not (m.group("wd") or m.group("m1") or m.group("m2")):
+                continue
+            if span[0] <= m.start() < span[1]:
+                continue
+            return SaidOn(resolve_date(m, published), m.group(0), ((m.start(), m.end()),))
+        return None

@@ -1,0 +1,1 @@
+"""Detectors: each proposes candidate quotes with the evidence it used; merge decides."""

@@ -1,0 +1,70 @@
+""" "According to X, …" and "…, according to X": the source is the object of "to"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from quotetrace.detect.candidate import Candidate
+from quotetrace.detect.cue_clauses import CueClauseDetector, _span_of, _trim
+from quotetrace.nlp import ParsedSentence
+
+
+class AccordingToDetector:
+    def __init__(self, clauses: CueClauseDetector) -> None:
+        self._clauses = clauses  # shares the mention rules
+
+    def __call__(self, text: str, sentences: Iterable[ParsedSentence]) -> list[Candidate]:
+        out = []
+        for sent in sentences:
+            toks = sent.tokens
+            for tok in toks:
+                if tok.lower != "according" or tok.i + 1 >= len(toks):
+                    continue
+                to = toks[tok.i + 1]
+                if to.lower != "to":
+                    continue
+                sources = [c for c in sent.children(to.i) if c.dep == "pobj"]
+                if not sources:
+                    continue
+                source = sources[0]
+                # The clause the phrase modifies, minus the phrase itself.
+                phrase = {t.i for t in sent.subtree(tok.i)} | {t.i for t in sent.subtree(to.i)}
+                head = toks[tok.head] if tok.head != tok.i else tok
+                if head.i == tok.i or head.i in phrase:
+                    head = next((t for t in toks if t.dep == "ROOT"), tok)
+                while head.dep not in ("ROOT", "ccomp", "conj") and head.head != head.i:
+                    head = toks[head.head]
+                rest = [t for t in sent.subtree(head.i) if t.i not in phrase]
+                span = _span_of(rest)
+                if span is None:
+                    continue
+                start, end = _trim(text, *span)
+                if end - start < 8:
+                    continue
+                speaker = self._clauses.mention_span(sent, source)
+                kind = "speech"
+                if source.lower in (
+                    "poll",
+                    "polls",
+                    "study",
+                    "survey",
+                    "data",
+                    "report",
+                    "research",
+                ):
+                    kind = "finding"
+                out.append(
+                    Candidate(
+                        content=((start, end),),
+                        type="indirect",
+                        evidence="according-to",
+                        cue=((tok.start, to.end),),
+                        cue_lemma="according to",
+                        speaker=(speaker,) if speaker else (),
+                        kind=kind,
+                        sentence=(sent.start, sent.end),
+                        full_content=(start, end),
+                        confidence=0.7,
+                    )
+                )
+        return out

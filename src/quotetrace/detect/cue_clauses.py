@@ -1,0 +1,438 @@
+"""Cue-verb clauses on the dependency parse: "X said (that) …", "X told Y …", "…, X added".
+
+For every verb in the cue lexicon this finds its content (the clausal complement, or for a few
+verbs the object), its speaker (the subject, climbing through participles, conjuncts and relative
+clauses), its addressee ("told Y", "to Y", "with Y") and whether it is negated. Direct quotes use
+the same clauses as evidence; the merge step decides which reading wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from quotetrace.detect.candidate import Candidate
+from quotetrace.lexicon import Lexicons
+from quotetrace.nlp import ParsedSentence, Token
+
+# Verbs that name their addressee as the object ("told reporters", "urged Congress").
+ADDRESSEE_OBJECT = frozenset(
+    [
+        "tell",
+        "inform",
+        "assure",
+        "reassure",
+        "remind",
+        "warn",
+        "urge",
+        "ask",
+        "advise",
+        "convince",
+        "persuade",
+        "notify",
+        "order",
+        "encourage",
+        "invite",
+        "caution",
+        "brief",
+    ]
+)
+# Verbs whose noun-phrase object is the content ("denied the claims").
+NP_CONTENT = frozenset(
+    [
+        "announce",
+        "deny",
+        "cite",
+        "mention",
+        "criticize",
+        "criticise",
+        "praise",
+        "condemn",
+        "denounce",
+        "reject",
+        "dismiss",
+        "defend",
+        "blame",
+        "attack",
+        "promise",
+        "pledge",
+        "vow",
+        "threaten",
+        "demand",
+        "request",
+        "propose",
+        "recommend",
+        "confirm",
+        "acknowledge",
+        "admit",
+        "describe",
+        "claim",
+        "allege",
+        "predict",
+        "estimate",
+        "decry",
+        "question",
+        "dispute",
+        "blast",
+        "slam",
+        "tout",
+        "repeat",
+        "reiterate",
+        "reveal",
+        "disclose",
+        "call",
+        "accuse",
+        "label",
+        "dub",
+        "brand",
+    ]
+)
+# Verbs whose object is followed by the content ("accused him of lying", "called it a sham").
+OBJECT_PLUS_COMPLEMENT = frozenset(
+    ["accuse", "call", "describe", "label", "dub", "brand", "blame", "praise"]
+)
+# Verbs that are cues only with a clause or beside a quote, never with a bare object.
+WEAK_CUES = frozenset(
+    [
+        "continue",
+        "go",
+        "begin",
+        "offer",
+        "vote",
+        "sign",
+        "post",
+        "order",
+        "point",
+        "share",
+        "add",
+        "text",
+        "message",
+        "report",
+        "sing",
+        "project",
+        "figure",
+        "trust",
+        "see",
+        "hear",
+        "learn",
+        "find",
+        "show",
+        "rule",
+        "charge",
+        "question",
+    ]
+)
+FINDING_SUBJECTS = frozenset(
+    [
+        "poll",
+        "polls",
+        "study",
+        "studies",
+        "survey",
+        "surveys",
+        "report",
+        "reports",
+        "data",
+        "research",
+        "analysis",
+        "figures",
+        "numbers",
+        "statistics",
+        "evidence",
+        "review",
+        "investigation",
+        "audit",
+        "estimate",
+        "estimates",
+        "census",
+    ]
+)
+NON_CONTENT_OBJECTS = frozenset(
+    ["it", "this", "that", "so", "nothing", "something", "anything", "what", "which"]
+)
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+CLIMB_DEPS = ("advcl", "xcomp", "conj", "acl", "pcomp", "ccomp", "relcl")
+_TRAILING = ".,;:!?—–-"
+
+
+def is_cue_token(token: Token, lexicons: Lexicons) -> bool:
+    return token.lower in lexicons.cue_form and (
+        token.pos in ("VERB", "AUX") or token.tag[:2] == "VB"
+    )
+
+
+def _span_of(tokens: Iterable[Token]) -> tuple[int, int] | None:
+    toks = [t for t in tokens if t.pos != "PUNCT" or t.text in "\"“”‘’'«»"]
+    if not toks:
+        return None
+    return (min(t.start for t in toks), max(t.end for t in toks))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:—–"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _TRAILING):
+        end -= 1
+    return start, end
+
+
+class CueClauseDetector:
+    """Proposes one candidate per cue verb that has content."""
+
+    def __init__(self, lexicons: Lexicons) -> None:
+        self.lex = lexicons
+
+    def __call__(self, text: str, sentences: Iterable[ParsedSentence]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for sent in sentences:
+            for tok in sent.tokens:
+                if is_cue_token(tok, self.lex):
+                    cand = self._clause(text, sent, tok)
+                    if cand is not None:
+                        out.append(cand)
+        return out
+
+    # -- the parts of a clause -------------------------------------------------------------
+
+    def cue_info(self, sent: ParsedSentence, tok: Token) -> tuple[str, str]:
+        lemma = self.lex.cue_form[tok.lower]
+        return lemma, self.lex.cue_kind.get(lemma, "speech")
+
+    def _clause(self, text: str, sent: ParsedSentence, tok: Token) -> Candidate | None:
+        lemma, kind = self.cue_info(sent, tok)
+        children = sent.children(tok.i)
+        content, full, rule = self._content(text, sent, tok, lemma, children)
+        if content is None:
+            return None
+        subject = self.subject(sent, tok)
+        speaker = self.mention_span(sent, subject) if subject is not None else None
+        if subject is not None and subject.i < len(sent.tokens):
+            head_word = subject.lower
+            if kind == "speech" and head_word in FINDING_SUBJECTS:
+                kind = "finding"
+        cue = [(tok.start, tok.end)]
+        prt = [c for c in children if c.dep == "prt" or (c.dep == "prep" and c.lower == "for")]
+        cue += [(c.start, c.end) for c in prt if c.i == tok.i + 1]
+        if lemma == "point" and not prt:
+            return None
+        negated = any(c.dep == "neg" for c in children)
+        anchor = None
+        if subject is not None and subject.lower in ("who", "which", "that"):
+            rel = self._relative_anchor(sent, subject)
+            if rel is not None:
+                anchor = self.mention_span(sent, rel)
+        return Candidate(
+            content=(content,),
+            type="indirect",
+            evidence=f"cue-clause:{rule}",
+            cue=tuple(sorted(cue)),
+            cue_lemma=lemma,
+            speaker=(speaker,) if speaker else (),
+            speaker_name_hint=self._appositive_name(sent, subject) if subject else None,
+            speaker_anchor=anchor,
+            addressee=self._addressee(sent, tok, lemma, children),
+            kind=kind,
+            sentence=(sent.start, sent.end),
+            negated=negated,
+            full_content=full,
+            confidence=0.75 if rule == "ccomp" else 0.55,
+        )
+
+    def _content(
+        self,
+        text: str,
+        sent: ParsedSentence,
+        tok: Token,
+        lemma: str,
+        children: list[Token],
+    ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, str]:
+        comps = [c for c in children if c.dep == "ccomp"]
+        if comps:
+            comp = comps[0]
+            return (
+                self._clause_span(text, sent, comp, tok),
+                self._full_span(text, sent, comp),
+                "ccomp",
+            )
+        if tok.dep == "parataxis" and any(c.dep in SUBJECT_DEPS for c in children):
+            # "The plan, he said, is flawed": the content is the head clause around the cue.
+            head = sent.tokens[tok.head]
+            inner = {t.i for t in sent.subtree(tok.i)}
+            rest = [t for t in sent.subtree(head.i) if t.i not in inner]
+            span = _span_of(rest)
+            if span is not None:
+                return _trim(text, *span), span, "parataxis"
+        paras = [c for c in children if c.dep == "parataxis" and c.i > tok.i]
+        if paras and any(t.text == ":" for t in sent.tokens[tok.i : paras[0].i]):
+            span = _span_of(sent.subtree(paras[0].i))
+            if span is not None:
+                return _trim(text, *span), span, "colon"
+        objs = [c for c in children if c.dep in ("dobj", "dative") and c.pos != "PRON"]
+        xcomps = [c for c in children if c.dep in ("xcomp", "oprd") and c.i > tok.i]
+        if lemma in ADDRESSEE_OBJECT and xcomps:
+            # "urged Congress to act": the object and its infinitive
+            start_tok = objs[0] if objs else xcomps[0]
+            toks = [*sent.subtree(start_tok.i), *sent.subtree(xcomps[0].i)]
+            span = _span_of(toks)
+            if span is not None:
+                return _trim(text, *span), span, "xcomp"
+        if lemma in WEAK_CUES:
+            return None, None, ""
+        objs_all = [c for c in children if c.dep == "dobj"]
+        if objs_all and lemma in OBJECT_PLUS_COMPLEMENT:
+            obj = objs_all[0]
+            tails = [
+                c for c in children if c.i > obj.i and c.dep in ("prep", "oprd", "xcomp", "ccomp")
+            ]
+            if tails:
+                toks = [*sent.subtree(obj.i)]
+                for tail in tails[:1]:
+                    toks += sent.subtree(tail.i)
+                span = _span_of(toks)
+                if span is not None:
+                    return _trim(text, *span), span, "object-complement"
+        if objs and lemma in NP_CONTENT:
+            obj = objs[0]
+            if obj.lower in NON_CONTENT_OBJECTS:
+                return None, None, ""
+            toks = sent.subtree(obj.i)
+            if len([t for t in toks if t.pos != "PUNCT"]) >= 2:
+                span = _span_of(toks)
+                if span is not None:
+                    return _trim(text, *span), span, "object"
+        return None, None, ""
+
+    def _full_span(self, text: str, sent: ParsedSentence, comp: Token) -> tuple[int, int] | None:
+        span = _span_of(sent.subtree(comp.i))
+        return _trim(text, *span) if span else None
+
+    def _clause_span(
+        self, text: str, sent: ParsedSentence, comp: Token, cue: Token
+    ) -> tuple[int, int] | None:
+        """The complement clause without its "that" and without trailing nested cue clauses."""
+        toks = sent.subtree(comp.i)
+        toks = [t for t in toks if not (t.dep == "mark" and t.head == comp.i and t.lower == "that")]
+        # ", claiming he was …" at the end of the complement is its own (nested) attribution.
+        for t in toks:
+            if (
+                t.i > comp.i
+                and t.dep in ("advcl", "xcomp", "conj")
+                and t.tag == "VBG"
+                and is_cue_token(t, self.lex)
+                and t.i > 0
+                and sent.tokens[t.i - 1].text == ","
+            ):
+                cut = {x.i for x in sent.subtree(t.i)}
+                toks = [x for x in toks if x.i not in cut and x.i < t.i - 1]
+                break
+        span = _span_of(toks)
+        if span is None:
+            return None
+        start, end = _trim(text, *span)
+        if end - start < 3 or len([t for t in toks if t.pos != "PUNCT"]) < 2:
+            return None
+        return start, end
+
+    def subject(self, sent: ParsedSentence, tok: Token) -> Token | None:
+        """The speaker: the subject, the passive agent, or the subject of the governing verb."""
+        current = tok
+        for _ in range(4):
+            children = sent.children(current.i)
+            for c in children:
+                if c.dep in ("nsubj", "csubj"):
+                    return c
+            for c in children:
+                if c.dep == "agent":
+                    objs = [g for g in sent.children(c.i) if g.dep == "pobj"]
+                    if objs:
+                        return objs[0]
+            if any(c.dep == "nsubjpass" for c in children):
+                return None  # agentless passive: "it was said"
+            if current.dep in CLIMB_DEPS and current.head != current.i:
+                if current.dep == "relcl" or current.dep == "acl":
+                    return sent.tokens[current.head]
+                current = sent.tokens[current.head]
+                continue
+            return None
+        return None
+
+    def _relative_anchor(self, sent: ParsedSentence, pronoun: Token) -> Token | None:
+        verb = sent.tokens[pronoun.head]
+        if verb.dep == "relcl":
+            return sent.tokens[verb.head]
+        return None
+
+    def mention_span(self, sent: ParsedSentence, head: Token) -> tuple[int, int] | None:
+        """The speaker mention: a name without titles, or a noun phrase with its determiner."""
+        if head.pos in ("PRON",):
+            return (head.start, head.end)
+        toks = [head]
+        for c in sent.children(head.i):
+            if (
+                c.i < head.i
+                and c.dep
+                in (
+                    "compound",
+                    "det",
+                    "amod",
+                    "poss",
+                    "nummod",
+                    "nmod",
+                    "quantmod",
+                )
+                or c.i > head.i
+                and c.dep == "prep"
+                and c.lower == "of"
+            ):
+                toks += sent.subtree(c.i)
+            elif c.i > head.i and c.dep in ("flat", "compound"):
+                toks.append(c)
+        toks = sorted(set(toks), key=lambda t: t.i)
+        if head.pos == "PROPN" or head.ent in ("PERSON", "ORG", "NORP", "GPE"):
+            # a name: keep the proper-noun run around the head, drop titles
+            run = [t for t in toks if t.pos == "PROPN" or t.ent == head.ent and t.ent]
+            run = [t for t in run if t.lower.rstrip(".") not in self.lex.titles or t is head]
+            if run:
+                toks = run
+        return _span_of(toks)
+
+    def _appositive_name(self, sent: ParsedSentence, subject: Token | None) -> str | None:
+        if subject is None:
+            return None
+        for c in sent.children(subject.i):
+            if c.dep == "appos":
+                toks = [t for t in sent.subtree(c.i) if t.pos == "PROPN"]
+                if toks:
+                    return " ".join(t.text for t in toks)
+        return None
+
+    def _addressee(
+        self, sent: ParsedSentence, tok: Token, lemma: str, children: list[Token]
+    ) -> tuple[tuple[int, int], ...]:
+        if lemma in ADDRESSEE_OBJECT:
+            for c in children:
+                if c.dep in ("dobj", "dative"):
+                    span = self.mention_span(sent, c)
+                    if span:
+                        return (span,)
+        for c in children:
+            if c.dep in ("prep", "dative") and c.lower in ("to", "with") and c.i > tok.i:
+                objs = [g for g in sent.children(c.i) if g.dep == "pobj"]
+                if objs and (
+                    objs[0].pos in ("PROPN", "PRON")
+                    or objs[0].ent == "PERSON"
+                    or objs[0].lower in self.lex.person_nouns
+                    or objs[0].lower
+                    in (
+                        "reporters",
+                        "journalists",
+                        "supporters",
+                        "people",
+                        "crowd",
+                        "audience",
+                        "members",
+                    )
+                ):
+                    span = self.mention_span(sent, objs[0])
+                    if span:
+                        return (span,)
+        return ()

@@ -1,0 +1,212 @@
+"""Direct quotes: which quote-mark pairs are quotations, and the cue clause each one hangs on.
+
+A marked stretch is attributed by (1) a cue clause whose complement overlaps it, or (2) a cue verb
+right after its closing mark ("…,” Zelenskyy said) or right before its opening mark (repeating to
+Zelenskyy, “…). With no cue it is still a quote when it reads like speech (a sentence or four
+words and more); short unattributed stretches are scare quotes or titles and are left to the
+merge step (they may make an indirect quote mixed).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+from quotetrace.detect.candidate import Candidate, contains, overlap
+from quotetrace.detect.cue_clauses import CueClauseDetector, is_cue_token
+from quotetrace.detect.quotemarks import MarkedQuote
+from quotetrace.lexicon import Lexicons
+from quotetrace.nlp import ParsedSentence, Token
+
+_WORD = re.compile(r"\w+")
+MAX_GAP_TOKENS = 7  # tokens allowed between a quote mark and its cue verb
+
+
+def reads_like_speech(text: str, quote: MarkedQuote) -> bool:
+    content = " ".join(text[s:e] for s, e in quote.content)
+    words = _WORD.findall(content)
+    if len(words) >= 4:
+        return True
+    stripped = content.rstrip()
+    return len(words) >= 2 and stripped[-1:] in ".!?…,"
+
+
+class DirectQuoteDetector:
+    def __init__(self, lexicons: Lexicons, clauses: CueClauseDetector) -> None:
+        self.lex = lexicons
+        self.clauses = clauses
+
+    def __call__(
+        self,
+        text: str,
+        marked: Sequence[MarkedQuote],
+        sentences: Sequence[ParsedSentence],
+        cue_candidates: Sequence[Candidate],
+    ) -> list[Candidate]:
+        starts = [s.start for s in sentences]
+        out = []
+        for index, quote in enumerate(marked):
+            cand = self._attribute(text, index, quote, marked, sentences, starts, cue_candidates)
+            if cand is not None:
+                out.append(cand)
+        return out
+
+    def _innermost(self, marked: Sequence[MarkedQuote], pos: int) -> int | None:
+        best = None
+        for i, q in enumerate(marked):
+            if any(s <= pos < e for s, e in q.content) and (
+                best is None or q.depth > marked[best].depth
+            ):
+                best = i
+        return best
+
+    def _sentence_at(
+        self, sentences: Sequence[ParsedSentence], starts: list[int], pos: int
+    ) -> ParsedSentence | None:
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and sentences[i].start <= pos < sentences[i].end + 1:
+            return sentences[i]
+        return None
+
+    def _attribute(
+        self,
+        text: str,
+        index: int,
+        quote: MarkedQuote,
+        marked: Sequence[MarkedQuote],
+        sentences: Sequence[ParsedSentence],
+        starts: list[int],
+        cue_candidates: Sequence[Candidate],
+    ) -> Candidate | None:
+        speechlike = reads_like_speech(text, quote)
+        outer = quote.outer
+
+        def same_level(pos: int) -> bool:
+            return self._innermost(marked, pos) == quote.parent
+
+        # (2) a cue verb beside the marks
+        found = None
+        close_sent = self._sentence_at(sentences, starts, outer[1] - 1)
+        if close_sent is not None:
+            found = self._cue_after(close_sent, outer[1], same_level)
+        open_sent = self._sentence_at(sentences, starts, outer[0])
+        if found is None and open_sent is not None:
+            found = self._cue_before(text, open_sent, outer[0], same_level)
+        if found is not None:
+            sent, tok, rule = found
+            return self._from_cue(text, index, quote, sent, tok, rule, speechlike)
+        # (1) a cue clause whose complement overlaps the quote
+        for cand in cue_candidates:
+            if not cand.cue or contains(outer, cand.cue[0]) or cand.full_content is None:
+                continue
+            if not same_level(cand.cue[0][0]):
+                continue
+            if overlap(cand.full_content, (quote.start, quote.end)) > 0 and speechlike:
+                return Candidate(
+                    content=quote.content,
+                    type="direct",
+                    evidence="direct:" + cand.evidence,
+                    cue=cand.cue,
+                    cue_lemma=cand.cue_lemma,
+                    speaker=cand.speaker,
+                    speaker_name_hint=cand.speaker_name_hint,
+                    speaker_anchor=cand.speaker_anchor,
+                    addressee=cand.addressee,
+                    kind=cand.kind,
+                    sentence=cand.sentence,
+                    negated=cand.negated,
+                    marked=index,
+                    confidence=0.8 if quote.terminated else 0.6,
+                )
+        if speechlike:
+            return Candidate(
+                content=quote.content,
+                type="direct",
+                evidence="direct:no-cue",
+                marked=index,
+                confidence=0.45 if quote.terminated else 0.3,
+            )
+        return None
+
+    def _from_cue(
+        self,
+        text: str,
+        index: int,
+        quote: MarkedQuote,
+        sent: ParsedSentence,
+        tok: Token,
+        rule: str,
+        speechlike: bool,
+    ) -> Candidate | None:
+        lemma, kind = self.clauses.cue_info(sent, tok)
+        if not speechlike and lemma not in ("say", "tell", "add", "write", "tweet", "ask"):
+            return None
+        subject = self.clauses.subject(sent, tok)
+        if subject is None:
+            # inverted order: "…,” said Zelenskyy
+            after = [
+                c
+                for c in sent.children(tok.i)
+                if c.i > tok.i and c.dep in ("nsubj", "dobj", "npadvmod")
+            ]
+            subject = after[0] if after else None
+        speaker = self.clauses.mention_span(sent, subject) if subject is not None else None
+        cand = self.clauses._clause(text, sent, tok)  # noqa: SLF001 - shares addressee rules
+        addressee = cand.addressee if cand is not None else ()
+        if cand is None:
+            addressee = self.clauses._addressee(sent, tok, lemma, sent.children(tok.i))  # noqa: SLF001
+        return Candidate(
+            content=quote.content,
+            type="direct",
+            evidence=f"direct:{rule}",
+            cue=((tok.start, tok.end),),
+            cue_lemma=lemma,
+            speaker=(speaker,) if speaker else (),
+            speaker_name_hint=cand.speaker_name_hint if cand else None,
+            speaker_anchor=cand.speaker_anchor if cand else None,
+            addressee=addressee,
+            kind=kind,
+            sentence=(sent.start, sent.end),
+            negated=any(c.dep == "neg" for c in sent.children(tok.i)),
+            marked=index,
+            confidence=0.9 if quote.terminated else 0.65,
+        )
+
+    def _cue_after(
+        self, sent: ParsedSentence, pos: int, same_level
+    ) -> tuple[ParsedSentence, Token, str] | None:
+        gap = 0
+        for tok in sent.tokens:
+            if tok.start < pos:
+                continue
+            if not same_level(tok.start):
+                return None
+            if tok.text in ".!?;" or tok.text in '“"‘«':
+                return None
+            if is_cue_token(tok, self.lex):
+                return sent, tok, "cue-after"
+            gap += 1
+            if gap > MAX_GAP_TOKENS:
+                return None
+        return None
+
+    def _cue_before(
+        self, text: str, sent: ParsedSentence, pos: int, same_level
+    ) -> tuple[ParsedSentence, Token, str] | None:
+        before = text[sent.start : pos].rstrip()
+        if not before or before[-1] not in ",:—–":
+            return None
+        toks = [t for t in sent.tokens if t.end <= pos]
+        gap = 0
+        for tok in reversed(toks):
+            if not same_level(tok.start):
+                return None
+            if tok.text in ".!?;":
+                return None
+            if is_cue_token(tok, self.lex):
+                return sent, tok, "cue-before"
+            gap += 1
+            if gap > MAX_GAP_TOKENS + 3:
+                return None
+        return None

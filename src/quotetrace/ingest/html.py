@@ -1,0 +1,146 @@
+"""HTML pages: the article body and metadata through trafilatura, offline.
+
+``Article.text`` is the extracted body, one block (paragraph, heading, list, quote, table) per
+paragraph, blocks separated by a blank line; offsets refer to that text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from charset_normalizer import from_bytes
+
+from quotetrace.errors import UnreadableArticle
+from quotetrace.ingest.header import analyse_header
+from quotetrace.ingest.text import MAX_ARTICLE_CHARS
+from quotetrace.model import Article
+
+MAX_HTML_BYTES = 50_000_000
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE
+)
+_LOOKS_LIKE_HTML = re.compile(
+    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<article[\s>]|<p[\s>]", re.IGNORECASE
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the start of ``text`` has an HTML doctype or one of the usual page tags."""
+    return _LOOKS_LIKE_HTML.search(text[:4096]) is not None
+
+
+def decode_html(data: bytes) -> str:
+    """Decode page bytes: a BOM, else UTF-8, else the declared ``<meta charset>``, else guess."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data.decode("utf-8-sig", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(data[:8192])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass
+    best = from_bytes(data[:200_000]).best()
+    return data.decode(best.encoding if best else "utf-8", errors="replace")
+
+
+def _size_check(size: int) -> None:
+    if size > MAX_HTML_BYTES:
+        raise UnreadableArticle(
+            f"HTML page too large ({size / 1e6:.0f} MB > {MAX_HTML_BYTES / 1e6:.0f} MB)"
+        )
+
+
+def _block_text(body: Any) -> str:
+    """The body tree as text, each top-level block its own paragraph."""
+    from trafilatura.xml import xmltotxt
+
+    blocks = []
+    for child in body:
+        block = xmltotxt(child, False).strip()
+        if block:
+            blocks.append(block)
+    return "\n\n".join(blocks)
+
+
+def _extract(html: str, url: str | None) -> Any:
+    import trafilatura
+
+    try:
+        return trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            output_format="python",
+        )
+    except Exception as err:  # trafilatura and lxml raise many kinds on broken pages
+        raise UnreadableArticle(f"HTML extraction failed ({type(err).__name__})") from err
+
+
+def article_from_html(
+    html: str | bytes,
+    *,
+    id: str,
+    url: str | None = None,
+    title: str | None = None,
+    author: str | None = None,
+    published: str | None = None,
+    outlet: str | None = None,
+    source: str | None = None,
+) -> Article:
+    """An Article from an HTML page; metadata given here wins over what the page says.
+
+    Nothing is fetched: ``url`` only helps trafilatura with metadata. Raises UnreadableArticle
+    for a page that is too large or has no article text.
+    """
+    if isinstance(html, bytes):
+        _size_check(len(html))
+        html = decode_html(html)
+    elif len(html) * 4 > MAX_HTML_BYTES:  # exact byte count only when it can matter
+        _size_check(len(html.encode("utf-8", "surrogatepass")))
+    if not html.strip():
+        raise UnreadableArticle("empty article")
+
+    document = _extract(html, url)
+    if document is None or getattr(document, "body", None) is None:
+        raise UnreadableArticle("no article text found in HTML")
+    text = _block_text(document.body) or (document.text or "")
+    if not any(char.isalnum() for char in text):
+        raise UnreadableArticle("no article text found in HTML")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise UnreadableArticle(
+            f"article too long ({len(text):,} characters > {MAX_ARTICLE_CHARS:,})"
+        )
+
+    header = analyse_header(text)
+    return Article(
+        id=id,
+        text=text,
+        title=title or document.title or header.title,
+        author=author or document.author or header.author,
+        published=published or document.date or header.published,
+        url=url or document.url,
+        outlet=outlet or document.sitename or document.hostname,
+        source=source,
+        boilerplate=header.boilerplate,
+        from_html=True,
+    )
+
+
+def read_html_file(path: str | os.PathLike[str]) -> Article:
+    """An HTML file as an Article; id = the file name without its extension."""
+    path = Path(path)
+    _size_check(path.stat().st_size)
+    return article_from_html(path.read_bytes(), id=path.stem, source=str(path))

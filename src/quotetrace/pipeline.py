@@ -1,0 +1,264 @@
+"""The pipeline: analyse → detect → merge → attribute → context, one article at a time.
+
+Each stage is a callable built once in the constructor (lexicons and the model load there, never at
+import time). ``Pipeline.process`` never raises for a bad article: it returns a ``Document`` with
+``error`` set, so a batch goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+from quotetrace.attribute.entities import EntityFinder
+from quotetrace.attribute.resolve import Resolver
+from quotetrace.context import ContextFinder
+from quotetrace.detect.according_to import AccordingToDetector
+from quotetrace.detect.candidate import hull
+from quotetrace.detect.cue_clauses import CueClauseDetector
+from quotetrace.detect.direct import DirectQuoteDetector
+from quotetrace.detect.quotemarks import find_marked_quotes
+from quotetrace.errors import QuotetraceError
+from quotetrace.findings import headline_findings
+from quotetrace.lexicon import Lexicons, load
+from quotetrace.merge import merge
+from quotetrace.model import Article, Document, Entity, Failure, Party, Quote, Span, join_spans
+from quotetrace.nlp import Analyzer, ParsedSentence, SpacyAnalyzer
+from quotetrace.segment import paragraphs
+
+MAX_PARSE_CHARS = 1500  # longer "sentences" (lists, tables, run-ons) are parsed in pieces
+BLOCK_CHARS = 200_000  # very long articles are processed in blocks of whole paragraphs
+_WORDS = re.compile(r"[A-Za-z][a-z’'-]*")
+_QUOTE_CHARS = frozenset("\"“”„«»‘’‚‹›'")
+ALL_KINDS = ("speech", "writing", "thought", "perception", "finding")
+DEFAULT_KINDS = ("speech", "writing")
+
+
+class Pipeline:
+    """Builds every stage once; ``process`` turns an ``Article`` into a ``Document``."""
+
+    def __init__(
+        self, *, analyzer: Analyzer | None = None, lexicons: Lexicons | None = None
+    ) -> None:
+        self.lex = lexicons or load()
+        self.analyzer: Analyzer = analyzer or SpacyAnalyzer()
+        self.clauses = CueClauseDetector(self.lex)
+        self.according = AccordingToDetector(self.clauses)
+        self.direct = DirectQuoteDetector(self.lex, self.clauses)
+        self.entities = EntityFinder(self.lex)
+        self.resolver = Resolver(self.lex)
+        self.context = ContextFinder(self.lex)
+        self._hedge = re.compile(
+            r"\b("
+            + "|".join(re.escape(h) for h in sorted(self.lex.hedges, key=len, reverse=True))
+            + r")\b",
+            re.I,
+        )
+
+    # -- public ---------------------------------------------------------------------------
+
+    def process(self, article: Article) -> Document:
+        try:
+            return self._process(article)
+        except QuotetraceError as exc:
+            return Document(article, error=f"{type(exc).__name__}: {exc}")
+        except (ValueError, IndexError, KeyError, RecursionError, MemoryError) as exc:
+            # A bug on one article must not lose the batch; the reason says what happened.
+            return Document(article, error=f"internal error ({type(exc).__name__}): {exc}"[:300])
+
+    def process_all(self, items: Iterable[Article | Failure]) -> Iterator[Document]:
+        for item in items:
+            if isinstance(item, Failure):
+                yield Document(
+                    Article(id=item.article_id, text="", source=item.source), error=item.reason
+                )
+            else:
+                yield self.process(item)
+
+    # -- stages ---------------------------------------------------------------------------
+
+    def _process(self, article: Article) -> Document:
+        text = article.text
+        if not text.strip():
+            return Document(article, error="empty article")
+        if len(text) <= BLOCK_CHARS:
+            quotes, entities = self._extract(text, article.boilerplate, article.published)
+        else:
+            quotes, entities = self._extract_blocks(text, article)
+        findings = headline_findings(article, quotes)
+        return Document(article, tuple(quotes), tuple(entities), tuple(findings))
+
+    def _extract_blocks(self, text: str, article: Article) -> tuple[list[Quote], list[Entity]]:
+        quotes: list[Quote] = []
+        entities: list[Entity] = []
+        for start, end in _blocks(text, BLOCK_CHARS):
+            boiler = tuple(
+                (s - start, e - start) for s, e in article.boilerplate if start <= s < end
+            )
+            qs, es = self._extract(text[start:end], boiler, article.published)
+            prefix = f"b{start}-"
+            quotes += [_shift_quote(q, start, prefix) for q in qs]
+            entities += [
+                Entity(
+                    prefix + e.id,
+                    e.name,
+                    tuple((s + start, t + start) for s, t in e.mentions),
+                    e.label,
+                )
+                for e in es
+            ]
+        return quotes, entities
+
+    def _extract(
+        self, text: str, boilerplate: tuple[Span, ...], published: str | None
+    ) -> tuple[list[Quote], list[Entity]]:
+        paras = paragraphs(text)
+        para_spans = [(p.start, p.end) for p in paras]
+        boiler = [b for b in boilerplate]
+        sentences = [
+            s
+            for p in paras
+            for s in p.sentences
+            if not any(b[0] <= s[0] and s[1] <= b[1] for b in boiler)
+        ]
+        parsed = self._parse(text, sentences)
+        marked = [
+            q for q in find_marked_quotes(text) if not any(b[0] <= q.open < b[1] for b in boiler)
+        ]
+        marked = (
+            find_marked_quotes(text) if len(marked) != len(find_marked_quotes(text)) else marked
+        )
+        clauses = self.clauses(text, parsed) + self.according(text, parsed)
+        direct = self.direct(text, marked, parsed, clauses)
+        drafts = merge(text, marked, direct, clauses)
+        entity_index = self.entities(text, parsed, boiler)
+        resolved = self.resolver(text, drafts, entity_index, sentences, parsed, para_spans)
+        ids = [f"q{i + 1}" for i in range(len(drafts))]
+        quotes = []
+        for i, (draft, res) in enumerate(zip(drafts, resolved, strict=True)):
+            cand = draft.cand
+            quotes.append(
+                Quote(
+                    id=ids[i],
+                    type=cand.type,  # type: ignore[arg-type]
+                    content=cand.content,
+                    text=join_spans(text, cand.content),
+                    cue=cand.cue,
+                    speaker=res.speaker,
+                    addressee=res.addressee,
+                    parent=ids[draft.parent] if draft.parent is not None else None,
+                    hedge=self._find_hedge(
+                        text, cand.sentence, cand.content, cand.cue_lemma, cand.cue
+                    ),
+                    kind=cand.kind,  # type: ignore[arg-type]
+                    confidence=res.confidence,
+                    evidence=cand.evidence,
+                )
+            )
+        quotes = self.context(text, quotes, entity_index, sentences, para_spans, published)
+        return quotes, list(entity_index.entities)
+
+    def _parse(self, text: str, sentences: list[Span]) -> list[ParsedSentence]:
+        """Parse only the sentences that hold a quote mark, a cue word or "according to"."""
+        selected: list[Span] = []
+        forms = self.lex.cue_form
+        for s, e in sentences:
+            piece = text[s:e]
+            if (
+                any(ch in _QUOTE_CHARS for ch in piece)
+                or piece.rstrip().endswith(":")
+                or any(w.lower() in forms for w in _WORDS.findall(piece))
+                or "according" in piece
+            ):
+                selected += list(_pieces(text, s, e))
+        return self.analyzer.parse(text, selected)
+
+    def _find_hedge(
+        self,
+        text: str,
+        sentence: Span | None,
+        content: tuple[Span, ...],
+        cue_lemma: str | None,
+        cue: tuple[Span, ...],
+    ) -> str | None:
+        if sentence is None:
+            return None
+        start, end = sentence
+        span = hull(content)
+        for match in self._hedge.finditer(text, start, end):
+            if not (span[0] <= match.start() < span[1]):
+                return match.group(1).lower()
+        if cue_lemma in ("claim", "allege") and cue:
+            return text[cue[0][0] : cue[0][1]].lower()
+        return None
+
+
+def _pieces(text: str, start: int, end: int) -> Iterator[Span]:
+    """Split an over-long sentence at white space into parseable pieces."""
+    while end - start > MAX_PARSE_CHARS:
+        cut = text.rfind(" ", start, start + MAX_PARSE_CHARS)
+        if cut <= start:
+            cut = start + MAX_PARSE_CHARS
+        yield (start, cut)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        yield (start, end)
+
+
+def _blocks(text: str, size: int) -> Iterator[Span]:
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind("\n\n", start, end)
+            if cut <= start:
+                cut = text.rfind("\n", start, end)
+            if cut > start:
+                end = cut
+        yield (start, end)
+        start = end
+
+
+def _shift_party(party: Party | None, delta: int, prefix: str) -> Party | None:
+    if party is None:
+        return None
+    return Party(
+        tuple((s + delta, e + delta) for s, e in party.mention),
+        party.name,
+        prefix + party.entity if party.entity else None,
+    )
+
+
+def _shift_quote(q: Quote, delta: int, prefix: str) -> Quote:
+    def shift(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+        return tuple((s + delta, e + delta) for s, e in spans)
+
+    return replace(
+        q,
+        id=prefix + q.id,
+        parent=prefix + q.parent if q.parent else None,
+        content=shift(q.content),
+        cue=shift(q.cue),
+        speaker=_shift_party(q.speaker, delta, prefix),
+        addressee=_shift_party(q.addressee, delta, prefix),
+        occasion=replace(q.occasion, mention=shift(q.occasion.mention)) if q.occasion else None,
+        said_on=replace(q.said_on, mention=shift(q.said_on.mention)) if q.said_on else None,
+    )
+
+
+def extract(text: str, **meta: str | None) -> Document:
+    """Extract the quotes of one text: ``extract("…", title="…", published="2025-01-06")``."""
+    return default_pipeline().process(Article(id=meta.pop("id", None) or "text", text=text, **meta))  # type: ignore[arg-type]
+
+
+_DEFAULT: list[Pipeline] = []
+
+
+def default_pipeline() -> Pipeline:
+    """One shared pipeline per process, built on first use (the model loads once)."""
+    if not _DEFAULT:
+        _DEFAULT.append(Pipeline())
+    return _DEFAULT[0]

@@ -1,0 +1,34 @@
+"""Run the pipeline over a stream of articles, in this process or in worker processes.
+
+Workers build their own ``Pipeline`` in the pool initializer (the model loads once per worker);
+results come back in input order. A ``Failure`` from ingest becomes a ``Document`` with ``error``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Iterable, Iterator
+
+from quotetrace.model import Article, Document, Failure
+from quotetrace.pipeline import Pipeline
+
+_worker_pipeline: list[Pipeline] = []  # filled in each worker by _init_worker
+
+
+def _init_worker() -> None:
+    _worker_pipeline.append(Pipeline())
+
+
+def _work(item: Article | Failure) -> Document:
+    return next(_worker_pipeline[0].process_all([item]))
+
+
+def run_pipeline(
+    items: Iterable[Article | Failure], *, jobs: int = 1, pipeline: Pipeline | None = None
+) -> Iterator[Document]:
+    if jobs <= 1:
+        yield from (pipeline or Pipeline()).process_all(items)
+        return
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(jobs, initializer=_init_worker) as pool:
+        yield from pool.imap(_work, items, chunksize=2)
