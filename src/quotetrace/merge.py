@@ -100,6 +100,8 @@ def merge(
         ]
         if covered:
             continue
+        if holder is not None and not _worth_nesting(text, cand):
+            continue  # "I think …" inside a quote is part of what is quoted, not a new source
         inside = [o for o in marked_outer if contains((span[0] - 1, span[1] + 1), o)]
         if inside:
             if _outside_words(text, span, inside) <= 2:
@@ -131,6 +133,17 @@ def merge(
     finals = [d for i, d in enumerate(kept) if i not in absorbed] + unique
     finals.sort(key=lambda c: (c.start, -c.end))
     return _nest(finals, marked)
+
+
+_NOT_A_NEW_SOURCE = frozenset("i we you me us it this that".split())
+
+
+def _worth_nesting(text: str, cand: Candidate) -> bool:
+    """Reported speech inside a quote counts when a third party speaks or writes."""
+    if cand.kind not in ("speech", "writing") or not cand.speaker:
+        return False
+    start, end = cand.speaker[0]
+    return text[start:end].lower() not in _NOT_A_NEW_SOURCE
 
 
 def _nest(cands: list[Candidate], marked: Sequence[MarkedQuote]) -> list[Draft]:

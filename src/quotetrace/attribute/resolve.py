@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from quotetrace.attribute.entities import EntityIndex
@@ -64,10 +64,12 @@ class Resolver:
             elif {"mrs", "ms", "mrs.", "ms."} & desc:
                 genders[ent.id] = "f"
         state = _State(text, entities, subjects, genders, sentences, paragraphs)
-        out: list[Resolved] = []
-        for i, draft in enumerate(drafts):
+        out: dict[int, Resolved] = {}
+        for i in _parents_first(drafts):
+            draft = drafts[i]
             cand = draft.cand
-            parent = out[draft.parent].speaker if draft.parent is not None else None
+            above = out.get(draft.parent) if draft.parent is not None else None
+            parent = above.speaker if above is not None else None
             enclosing = (
                 hull(drafts[draft.parent].cand.content) if draft.parent is not None else None
             )
@@ -91,10 +93,10 @@ class Resolver:
                 outer = drafts[draft.parent].cand if draft.parent is not None else None
                 if outer is not None and self._first_person(text, outer.content):
                     addressee = Party((), parent.name, parent.entity)
-            out.append(Resolved(speaker, addressee, round(min(conf, 1.0), 3)))
+            out[i] = Resolved(speaker, addressee, round(min(conf, 1.0), 3))
             if speaker is not None and speaker.entity and cand.speaker:
                 state.speakers.append((cand.speaker[0][0], speaker.entity))
-        return out
+        return [out[i] for i in range(len(drafts))]
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -171,7 +173,7 @@ class Resolver:
         return best
 
     def _from_context(
-        self, state: _State, drafts: Sequence[Draft], done: Sequence[Resolved], i: int
+        self, state: _State, drafts: Sequence[Draft], done: Mapping[int, Resolved], i: int
     ) -> Party | None:
         """Speaker of a quote with no cue: the introducing sentence's subject, or the last speaker."""
         cand = drafts[i].cand
@@ -189,7 +191,7 @@ class Resolver:
                     if ent is not None:
                         return Party((), ent.name, ent.id)
         for j in range(i - 1, -1, -1):
-            if drafts[j].parent is not None or done[j].speaker is None:
+            if drafts[j].parent is not None or j not in done or done[j].speaker is None:
                 continue
             if para - state.paragraph_index(drafts[j].cand.end) <= 1:
                 sp = done[j].speaker
@@ -204,6 +206,22 @@ class Resolver:
                 if ent is not None:
                     return Party((), ent.name, ent.id)
         return None
+
+
+def _parents_first(drafts: Sequence[Draft]) -> list[int]:
+    """Draft indices ordered so that every parent comes before its children (then text order)."""
+
+    def depth(i: int) -> int:
+        seen = {i}
+        d = 0
+        parent = drafts[i].parent
+        while parent is not None and parent not in seen:
+            seen.add(parent)
+            d += 1
+            parent = drafts[parent].parent
+        return d
+
+    return sorted(range(len(drafts)), key=lambda i: (depth(i), i))
 
 
 class _State:
