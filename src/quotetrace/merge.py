@@ -78,6 +78,7 @@ def merge(
             continue
         kept.append(cand)
     direct_spans = [(hull(c.content), c) for c in kept]
+    direct_cues = {c.cue for c in kept if c.cue}
     marked_outer = [q.outer for q in marked]
 
     # 3. clause candidates against direct quotes
@@ -87,6 +88,10 @@ def merge(
         if cand.negated:
             continue
         span = hull(cand.content)
+        inside = [o for o in marked_outer if contains((span[0] - 1, span[1] + 1), o)]
+        is_mixed = bool(inside) and _outside_words(text, span, inside) > 2
+        if cand.cue and cand.cue in direct_cues and not is_mixed:
+            continue  # the clause that attributes a direct quote is its evidence, not a new quote
         holder = (
             next((d for ds, d in direct_spans if contains(ds, cand.cue[0])), None)
             if cand.cue
@@ -102,9 +107,8 @@ def merge(
             continue
         if holder is not None and not _worth_nesting(text, cand):
             continue  # "I think …" inside a quote is part of what is quoted, not a new source
-        inside = [o for o in marked_outer if contains((span[0] - 1, span[1] + 1), o)]
         if inside:
-            if _outside_words(text, span, inside) <= 2:
+            if not is_mixed:
                 continue  # the clause is the quote itself
             cand = replace(cand, type="mixed")
             for i, d in enumerate(kept):

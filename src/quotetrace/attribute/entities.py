@@ -182,6 +182,13 @@ def _title_case_lines(text: str) -> list[Span]:
     return out
 
 
+def _person_inside(ner: dict[Span, str], start: int, end: int) -> Span | None:
+    for (s, e), label in ner.items():
+        if label == "PERSON" and start <= s and e <= end and e - s > 2:
+            return (s, e)
+    return None
+
+
 def _clean_name(words: list[str], lexicons: Lexicons) -> tuple[list[str], list[str]]:
     """Split leading titles and descriptors off a capitalised run: (descriptors, name words)."""
     desc: list[str] = []
@@ -228,6 +235,19 @@ class EntityFinder:
             if not name:
                 continue
             name_start = text.index(name[0], offset)
+            person = _person_inside(ner_labels, name_start, end)
+            if person is not None and person[0] > name_start:
+                # the recogniser saw a shorter person name: the words before it describe it
+                cut = text[name_start : person[0]].split()
+                desc += cut
+                name = name[len(cut) :]
+                name_start = person[0]
+            elif len(name) > 3:
+                desc += name[:-3]
+                name = name[-3:]
+                name_start = text.index(name[0], name_start)
+            if not name:
+                continue
             before = _LOWER_CONTEXT.search(text[max(0, name_start - 60) : name_start])
             lower_desc = before.group(1).split() if before else []
             all_desc = [w.lower().rstrip(".") for w in desc + lower_desc]

@@ -70,14 +70,18 @@ class Resolver:
             cand = draft.cand
             above = out.get(draft.parent) if draft.parent is not None else None
             parent = above.speaker if above is not None else None
+            # Inside a direct quote, "he" is someone other than the quote's speaker; inside
+            # reported speech ("Trump said he can …") it is usually the speaker.
             enclosing = (
-                hull(drafts[draft.parent].cand.content) if draft.parent is not None else None
+                hull(drafts[draft.parent].cand.content)
+                if draft.parent is not None and drafts[draft.parent].cand.type == "direct"
+                else None
             )
             conf = cand.confidence
             speaker: Party | None = None
             if cand.speaker:
                 speaker = self._resolve(state, cand.speaker, parent, enclosing, cand.speaker_anchor)
-                if speaker is not None and speaker.name is None and cand.speaker_name_hint:
+                if speaker is not None and speaker.entity is None and cand.speaker_name_hint:
                     hinted = entities.by_name_words(cand.speaker_name_hint.split())
                     if hinted is not None:
                         speaker = Party(speaker.mention, hinted.name, hinted.id)
@@ -132,7 +136,7 @@ class Resolver:
             return Party(mention, None, None)
         if low in THIRD_PERSON or low in ("it", "its"):
             exclude = set()
-            if enclosing_speaker is not None and enclosing_speaker.entity:
+            if enclosing is not None and enclosing_speaker is not None and enclosing_speaker.entity:
                 exclude.add(enclosing_speaker.entity)
             if avoid is not None and avoid.entity:
                 exclude.add(avoid.entity)
@@ -157,9 +161,14 @@ class Resolver:
     def _description(self, state: _State, surface: str, pos: int) -> str | None:
         """ "the Belarusian leader" -> the entity last written with "Belarusian leader" in front."""
         words = [w.lower() for w in re.findall(r"[\w.-]+", surface)]
-        if not words or words[0] not in ("the", "this", "that"):
+        if not words:
             return None
-        content = [w for w in words[1:] if w not in ("the",)]
+        if words[0] in ("the", "this", "that"):
+            content = words[1:]
+        elif all(w in self.lex.titles or w in self.lex.person_nouns for w in words):
+            content = words  # "President" written alone
+        else:
+            return None
         if not content:
             return None
         head = content[-1]

@@ -79,7 +79,6 @@ NP_CONTENT = frozenset(
         "reiterate",
         "reveal",
         "disclose",
-        "call",
         "accuse",
         "label",
         "dub",
@@ -284,9 +283,16 @@ class CueClauseDetector:
                 c for c in children if c.i > obj.i and c.dep in ("prep", "oprd", "xcomp", "ccomp")
             ]
             if tails:
+                # the object and everything after it in the clause ("called it "a non-starter"")
                 toks = [*sent.subtree(obj.i)]
-                for tail in tails[:1]:
+                for tail in tails:
                     toks += sent.subtree(tail.i)
+                last = max(t.i for t in toks)
+                stop = next(
+                    (c.i for c in children if c.i > last and c.dep in ("cc", "conj", "advcl")),
+                    len(sent.tokens),
+                )
+                toks += [t for t in sent.tokens if last < t.i < stop]
                 span = _span_of(toks)
                 if span is not None:
                     return _trim(text, *span), span, "object-complement"
