@@ -259,8 +259,10 @@ class ContextFinder:
 
     def _first_person_after(self, entities: EntityIndex, start: int, end: int) -> str | None:
         for s, _e, ident in entities.by_offset:
-            if start <= s < end and ident in entities.persons:
-                return ident
+            if start <= s < end:
+                ent = entities.get(ident)
+                if ident in entities.persons or (ent is not None and ent.label == "ORG"):
+                    return ident
         return None
 
     def _date_phrase(self, text: str, sentence: Span, published: str | None) -> SaidOn | None:

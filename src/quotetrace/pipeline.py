@@ -169,7 +169,7 @@ class Pipeline:
                 any(ch in _QUOTE_CHARS for ch in piece)
                 or piece.rstrip().endswith(":")
                 or any(w.lower() in forms for w in _WORDS.findall(piece))
-                or "according" in piece
+                or "ccording to" in piece
             ):
                 selected += list(_pieces(text, s, e))
         return self.analyzer.parse(text, selected)

@@ -182,6 +182,23 @@ def _title_case_lines(text: str) -> list[Span]:
     return out
 
 
+_ORG_WORDS = frozenset(
+    """inc corp corporation co ltd llc plc group party ministry department agency office council
+    committee commission court police university college school bank company news times post press
+    service services association union federation institute foundation network org board
+    government army force forces""".split()
+)
+
+
+def _could_be_person(tokens: Sequence[str]) -> bool:
+    """The small model often calls a lone surname an organisation: "Lopez said …"."""
+    return (
+        len(tokens) <= 3
+        and not any(t.lower().rstrip(".") in _ORG_WORDS for t in tokens)
+        and all(t[:1].isupper() and not t.isupper() for t in tokens)
+    )
+
+
 def _person_inside(ner: dict[Span, str], start: int, end: int) -> Span | None:
     for (s, e), label in ner.items():
         if label == "PERSON" and start <= s and e <= end and e - s > 2:
@@ -301,7 +318,9 @@ class EntityFinder:
                 Entity(ident, " ".join(cluster.tokens), tuple(sorted(cluster.mentions)), label)
             )
             descriptors[ident] = frozenset(cluster.descriptors)
-            if label in ("PERSON", "UNKNOWN"):
+            if label in ("PERSON", "UNKNOWN") or (
+                label == "ORG" and _could_be_person(cluster.tokens)
+            ):
                 persons.add(ident)
             offsets += [(s, e, ident) for s, e in cluster.mentions]
         return EntityIndex(tuple(entities), descriptors, frozenset(persons), tuple(sorted(offsets)))

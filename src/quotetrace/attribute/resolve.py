@@ -90,8 +90,9 @@ class Resolver:
                 conf *= 0.8 if speaker else 1.0
             addressee: Party | None = None
             if cand.addressee:
+                # "told me": "me" is the speaker of the enclosing quote
                 addressee = self._resolve(
-                    state, cand.addressee, speaker, enclosing, None, avoid=speaker
+                    state, cand.addressee, parent, enclosing, None, avoid=speaker
                 )
             elif parent is not None and speaker is not None and parent.entity != speaker.entity:
                 outer = drafts[draft.parent].cand if draft.parent is not None else None
