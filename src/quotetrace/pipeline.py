@@ -144,7 +144,7 @@ class Pipeline:
                     type=cand.type,  # type: ignore[arg-type]
                     content=cand.content,
                     text=join_spans(text, cand.content),
-                    cue=cand.cue,
+                    cue=cand.cue or res.cue,
                     speaker=res.speaker,
                     addressee=res.addressee,
                     parent=ids[draft.parent] if draft.parent is not None else None,

@@ -40,6 +40,7 @@ class Resolved:
     speaker: Party | None
     addressee: Party | None
     confidence: float
+    cue: tuple[Span, ...] = ()  # a cue inherited from the quote this one continues
 
 
 class Resolver:
@@ -64,6 +65,7 @@ class Resolver:
             elif {"mrs", "ms", "mrs.", "ms."} & desc:
                 genders[ent.id] = "f"
         state = _State(text, entities, subjects, genders, sentences, paragraphs)
+        state.quoted = [span for d in drafts if d.cand.type == "direct" for span in d.cand.content]
         out: dict[int, Resolved] = {}
         for i in _parents_first(drafts):
             draft = drafts[i]
@@ -79,6 +81,7 @@ class Resolver:
             )
             conf = cand.confidence
             speaker: Party | None = None
+            inherited_cue: tuple[Span, ...] = ()
             if cand.speaker:
                 speaker = self._resolve(state, cand.speaker, parent, enclosing, cand.speaker_anchor)
                 if speaker is not None and speaker.entity is None and cand.speaker_name_hint:
@@ -86,7 +89,7 @@ class Resolver:
                     if hinted is not None:
                         speaker = Party(speaker.mention, hinted.name, hinted.id)
             else:
-                speaker = self._from_context(state, drafts, out, i)
+                speaker, inherited_cue = self._from_context(state, drafts, out, i)
                 conf *= 0.8 if speaker else 1.0
             addressee: Party | None = None
             if cand.addressee:
@@ -98,7 +101,7 @@ class Resolver:
                 outer = drafts[draft.parent].cand if draft.parent is not None else None
                 if outer is not None and self._first_person(text, outer.content):
                     addressee = Party((), parent.name, parent.entity)
-            out[i] = Resolved(speaker, addressee, round(min(conf, 1.0), 3))
+            out[i] = Resolved(speaker, addressee, round(min(conf, 1.0), 3), inherited_cue)
             if speaker is not None and speaker.entity and cand.speaker:
                 state.speakers.append((cand.speaker[0][0], speaker.entity))
         return [out[i] for i in range(len(drafts))]
@@ -184,38 +187,51 @@ class Resolver:
 
     def _from_context(
         self, state: _State, drafts: Sequence[Draft], done: Mapping[int, Resolved], i: int
-    ) -> Party | None:
-        """Speaker of a quote with no cue: the introducing sentence's subject, or the last speaker."""
+    ) -> tuple[Party | None, tuple[Span, ...]]:
+        """Speaker (and inherited cue) of a quote with no cue of its own.
+
+        1. News style: right after another quote (same paragraph, or the next paragraph opening
+           with the quote), it continues that speaker, mention and, in the same paragraph, cue.
+        2. Otherwise the subject of the sentence that introduces it in the same paragraph.
+        3. Otherwise the subject of the last sentence of the previous paragraph.
+        """
         cand = drafts[i].cand
         start = cand.start
         if drafts[i].parent is not None:
-            return None
+            return None, ()
         para = state.paragraph_index(start)
         sent = state.sentence_index(start)
-        if sent > 0:
-            prev_s, prev_e = state.sentences[sent - 1]
-            if state.paragraph_index(prev_s) == para or para == state.paragraph_index(prev_e):
-                subj = state.first_subject(prev_s, prev_e)
-                if subj is not None:
-                    ent = state.entities.get(subj)
-                    if ent is not None:
-                        return Party((), ent.name, ent.id)
-        for j in range(i - 1, -1, -1):
-            if drafts[j].parent is not None or j not in done or done[j].speaker is None:
-                continue
-            if para - state.paragraph_index(drafts[j].cand.end) <= 1:
-                sp = done[j].speaker
-                assert sp is not None
-                return Party((), sp.name, sp.entity)
-            break
-        if sent > 0:
-            prev_s, prev_e = state.sentences[sent - 1]
-            if para - state.paragraph_index(prev_s) <= 1:
-                subj = state.first_subject(prev_s, prev_e)
-                ent = state.entities.get(subj)
+        prev_quote = next(
+            (j for j in range(i - 1, -1, -1) if drafts[j].parent is None and j in done), None
+        )
+        if prev_quote is not None:
+            prev = drafts[prev_quote].cand
+            speaker = done[prev_quote].speaker
+            gap_sentences = sent - state.sentence_index(
+                max(prev.end, prev.cue[-1][1] if prev.cue else 0)
+            )
+            gap_paras = para - state.paragraph_index(prev.end)
+            if speaker is not None and gap_sentences <= 1 and gap_paras <= 1:
+                cue = prev.cue if gap_paras == 0 else ()
+                return Party(speaker.mention, speaker.name, speaker.entity), cue
+        for offset in (1, 2):
+            if sent - offset < 0:
+                break
+            prev_s, prev_e = state.sentences[sent - offset]
+            same = state.paragraph_index(prev_e) == para
+            if offset == 2 and not same:
+                break
+            if not same and para - state.paragraph_index(prev_s) > 1:
+                break
+            found = state.first_subject(prev_s, prev_e)
+            if found is not None:
+                ident, span = found
+                ent = state.entities.get(ident)
                 if ent is not None:
-                    return Party((), ent.name, ent.id)
-        return None
+                    return Party((span,), ent.name, ent.id), ()
+            if same:
+                break
+        return None, ()
 
 
 def _parents_first(drafts: Sequence[Draft]) -> list[int]:
@@ -255,6 +271,7 @@ class _State:
         self.paragraphs = paragraphs
         self._paragraph_starts = [s for s, _ in paragraphs]
         self.speakers: list[tuple[int, str]] = []
+        self.quoted: list[Span] = []  # direct quote contents: mentions there are not subjects
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self._sentence_starts, pos) - 1)
@@ -266,13 +283,17 @@ class _State:
         i = bisect.bisect_left(self.subjects, start)
         return i < len(self.subjects) and self.subjects[i] < end
 
-    def first_subject(self, start: int, end: int) -> str | None:
-        """The first person mentioned as a subject (or first of all) in ``text[start:end]``."""
-        inside = [m for m in self.entities.by_offset if start <= m[0] and m[1] <= end]
-        inside = [m for m in inside if m[2] in self.entities.persons]
+    def first_subject(self, start: int, end: int) -> tuple[str, Span] | None:
+        """The first person mentioned as a subject (or first of all) in ``text[start:end]``,
+        outside quotation marks."""
+        inside = [
+            m for m in self.entities.by_offset
+            if start <= m[0] and m[1] <= end and m[2] in self.entities.persons
+            and not any(a <= m[0] < b for a, b in self.quoted)
+        ]  # fmt: skip
         subjects = [m for m in inside if self._is_subject(m[0], m[1])]
         pick = subjects or inside
-        return pick[0][2] if pick else None
+        return (pick[0][2], (pick[0][0], pick[0][1])) if pick else None
 
     def pronoun(self, pos: int, gender: str, exclude: set[str]) -> str | None:
         """The most salient earlier person: recent subjects and speakers before other mentions."""

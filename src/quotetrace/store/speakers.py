@@ -1,0 +1,128 @@
+"""Cross-article speaker names: one key for every spelling and form of one person.
+
+"Zelenskyy", "Zelensky", "Volodymyr Zelenskyy" and "President Zelenskyy" all become the person key
+``p:zelensky:v`` (or ``p:zelensky:`` when no first name is known; the store attaches such a
+surname-only key to the one person with that surname when there is exactly one). The key folds
+accents and case, drops titles, suffixes and possessives, and unifies transliteration variants of
+the surname's ending (-yy/-iy/-ij/-y, -ei/-ey, -ski/-sky). Organisations and groups ("Florida
+Highway Patrol", "officials") are keyed by their whole folded name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from quotetrace.lexicon import load
+
+# Letters that NFKD does not decompose into a base letter and a mark.
+_SPECIAL = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe"}
+)
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_PARTICLES = frozenset(
+    {"van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le", "al"}
+)
+# Words that make a capitalised name an organisation, not a person.
+_ORG_WORDS = frozenset(
+    """ministry committee police department patrol agency office government council party union
+    service services commission court army forces force military university company corporation
+    group association institute foundation bank board administration authority authorities
+    organisation organization news agency press times post journal reuters embassy cabinet
+    parliament congress senate house kremlin white spokesperson officials""".split()
+)
+_PERSON_LABELS = frozenset({"PERSON"})
+_UNKNOWN_LABELS = frozenset({"", "UNKNOWN"})
+_TOKEN = re.compile(r"[^\W\d_]+(?:[.'’-][^\W\d_]+)*\.?")
+# Transliteration endings, applied to the folded surname in order.
+_ENDINGS = (
+    (re.compile(r"(?<=..)(?:yy|iy|ij|yi|ii)$"), "y"),
+    (re.compile(r"(?<=..)ei$"), "ey"),
+    (re.compile(r"(?<=..)ski$"), "sky"),
+)
+
+
+def fold(text: str) -> str:
+    """Case-folded, accents removed, special letters spelt out in ASCII where possible."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _surname(token: str) -> str:
+    token = token.replace("-", "").replace("'", "").replace("’", "")
+    for pattern, replacement in _ENDINGS:
+        token = pattern.sub(replacement, token)
+    return token
+
+
+@cache
+def _titles() -> frozenset[str]:
+    return frozenset(t.rstrip(".") for t in load().titles)
+
+
+@dataclass(frozen=True)
+class SpeakerKey:
+    """How a name is filed: ``key`` is what the store groups by."""
+
+    key: str
+    surname: str  # the person's normalised surname, or the folded organisation name
+    initial: str  # first letter of the first name, "" when unknown
+    is_person: bool
+    display: str  # the name as written, titles and possessive removed
+
+
+def name_tokens(name: str) -> list[str]:
+    """The words of a name as written, without leading titles, trailing suffixes or "'s"."""
+    name = re.sub(r"['’]s\b", "", name.strip())
+    tokens = _TOKEN.findall(name)
+    titles = _titles()
+    while len(tokens) > 1 and fold(tokens[0]).rstrip(".") in titles:
+        tokens.pop(0)
+    while len(tokens) > 1 and fold(tokens[-1]).rstrip(".") in _SUFFIXES:
+        tokens.pop()
+    return tokens
+
+
+def _looks_like_person(tokens: list[str]) -> bool:
+    if not tokens or len(tokens) > 4:
+        return False
+    folded = [fold(t).rstrip(".") for t in tokens]
+    if any(word in _ORG_WORDS for word in folded):
+        return False
+    return all(t[0].isupper() or fold(t) in _PARTICLES for t in tokens) and tokens[0][0].isupper()
+
+
+def speaker_key(name: str | None, *, label: str | None = None) -> SpeakerKey | None:
+    """The key of a speaker's name; ``label`` is the entity label when the pipeline gives one.
+
+    ``None`` for a name with no letters.
+    """
+    if not name or not name.strip():
+        return None
+    tokens = name_tokens(name)
+    if not tokens:
+        return None
+    label = (label or "").upper()
+    person = label in _PERSON_LABELS or (label in _UNKNOWN_LABELS and _looks_like_person(tokens))
+    display = " ".join(tokens)
+    if not person:
+        folded = " ".join(fold(t) for t in _TOKEN.findall(name))
+        folded = re.sub(r"^the\s+", "", folded)
+        return SpeakerKey(f"o:{folded}", folded, "", False, name.strip())
+    words = [fold(t).rstrip(".") for t in tokens]
+    surname = _surname(words[-1])
+    # particles ("van", "de") belong to the surname: "Ursula von der Leyen" -> "vonderleyen"
+    i = len(words) - 2
+    while i >= 0 and words[i] in _PARTICLES:
+        surname = words[i] + surname
+        i -= 1
+    initial = words[0][0] if i >= 0 else ""
+    return SpeakerKey(f"p:{surname}:{initial}", surname, initial, True, display)
+
+
+def name_weight(name: str) -> tuple[int, int]:
+    """How good a display name is: more name words first, then longer."""
+    tokens = name_tokens(name)
+    return (len(tokens), len(" ".join(tokens)))

@@ -1,0 +1,402 @@
+"""The FastAPI application: the article view, the search and trace pages, and the JSON API.
+
+Every error, whatever raised it, has one shape::
+
+    {"error": {"status": 413, "message": "request body too large", "detail": {...} or null}}
+
+Request bodies are capped (``MAX_BODY_BYTES``) before anything parses them. Nothing is fetched from
+the network: an article's ``url`` is metadata only. The page renders article text through DOM text
+nodes, never as markup; pages carry a strict Content-Security-Policy (scripts from this server only).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable
+from http import HTTPStatus
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from quotetrace import __version__
+from quotetrace.errors import UnreadableArticle
+from quotetrace.ingest import article_from_html, article_from_text
+from quotetrace.model import Article, Document, content_hash
+from quotetrace.output.chains import chain_in_words
+from quotetrace.output.jsonl import document_to_dict
+from quotetrace.pipeline import Pipeline
+from quotetrace.web.graph import build_graph, graph_to_dict, speaker_colours, speaker_key
+from quotetrace.web.graph import speaker_label as _label
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+STATIC_DIR = Path(__file__).parent / "static"
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+# -- the error shape -------------------------------------------------------------------------
+
+
+class ErrorInfo(BaseModel):
+    status: int
+    message: str
+    detail: Any = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorInfo
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, turned into the error shape by the app."""
+
+    def __init__(self, status: int, message: str, detail: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.detail = detail
+
+
+def error_response(
+    status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {"error": {"status": status, "message": message, "detail": detail}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {s: {"model": ErrorBody, "description": HTTPStatus(s).phrase} for s in statuses}
+
+
+# -- request bodies ----------------------------------------------------------------------------
+
+
+class ExtractRequest(BaseModel):
+    """An article to extract: ``text`` or ``html`` (exactly one), with optional metadata."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(None, description="plain article text")
+    html: str | None = Field(None, description="an HTML page; its article text is extracted")
+    id: str | None = Field(None, max_length=200, description="default: a hash of the input")
+    title: str | None = Field(None, max_length=2000)
+    published: str | None = Field(None, max_length=100, description="ISO 8601")
+    url: str | None = Field(None, max_length=4000, description="metadata only: never fetched")
+    outlet: str | None = Field(None, max_length=500)
+
+    @model_validator(mode="after")
+    def _one_input(self) -> ExtractRequest:
+        if (self.text is None) == (self.html is None):
+            raise ValueError('give exactly one of "text" and "html"')
+        return self
+
+
+# -- the guard: body size, allowed hosts, common headers ----------------------------------------
+
+
+class _Guard:
+    """Plain ASGI middleware. Reads at most ``max_body`` bytes of a request body (413 past that),
+    refuses Host headers outside ``allowed_hosts`` (DNS rebinding) and adds safety headers."""
+
+    def __init__(
+        self, app: ASGIApp, *, max_body: int, allowed_hosts: Iterable[str] | None = None
+    ) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.allowed_hosts = None if allowed_hosts is None else frozenset(allowed_hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if self.allowed_hosts is not None and _hostname(headers.get("host", "")) not in (
+            self.allowed_hosts
+        ):
+            await error_response(400, "host not allowed")(scope, receive, send)
+            return
+        too_large = error_response(
+            413, "request body too large", {"max_bytes": self.max_body}, {"Connection": "close"}
+        )
+        declared = headers.get("content-length")
+        if declared is not None:
+            if not declared.strip().isdigit():
+                await error_response(400, "bad Content-Length header")(scope, receive, send)
+                return
+            if int(declared) > self.max_body:
+                await too_large(scope, receive, send)
+                return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:  # also bounds chunked bodies that declare no length
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                await too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                out = MutableHeaders(scope=message)
+                out.setdefault("X-Content-Type-Options", "nosniff")
+                out.setdefault("Referrer-Policy", "no-referrer")
+            await send(message)
+
+        await self.app(scope, replay, send_with_headers)
+
+
+def _hostname(host: str) -> str:
+    if host.startswith("["):  # [::1]:8000
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+# -- the extractor, built on first use ----------------------------------------------------------
+
+
+class _Extractor:
+    """One pipeline per app, built lazily (the model takes seconds to load), used by one request
+    at a time."""
+
+    def __init__(self, pipeline: Pipeline | None) -> None:
+        self._pipeline = pipeline
+        self._lock = threading.Lock()
+
+    def process(self, article: Article) -> Document:
+        with self._lock:
+            if self._pipeline is None:
+                self._pipeline = Pipeline()
+            return self._pipeline.process(article)
+
+
+def _article(req: ExtractRequest) -> Article:
+    raw = req.html if req.html is not None else req.text
+    assert raw is not None  # the validator guarantees one of them
+    article_id = req.id or "pasted-" + content_hash(raw, length=12)
+    meta: dict[str, str | None] = {
+        "title": req.title or None,
+        "published": req.published or None,
+        "url": req.url or None,
+        "outlet": req.outlet or None,
+    }
+    try:
+        if req.html is not None:
+            return article_from_html(req.html, id=article_id, **meta)
+        return article_from_text(raw, id=article_id, **meta)
+    except UnreadableArticle as exc:
+        raise ApiError(422, f"cannot read the article: {exc}") from exc
+
+
+def document_view(doc: Document) -> dict[str, Any]:
+    """FORMAT.md §2 output with the text, plus what the page draws: colours, chains, the graph."""
+    out = document_to_dict(doc, include_text=True)
+    colours = speaker_colours(doc)
+    counts: dict[str, int] = {}
+    for q in doc.quotes:
+        counts[speaker_key(q)] = counts.get(speaker_key(q), 0) + 1
+    out["view"] = {
+        "speakers": [
+            {"key": k, "label": _label(k), "colour": c, "quotes": counts[k]}
+            for k, c in colours.items()
+        ],
+        "quote_colours": {q.id: colours[speaker_key(q)] for q in doc.quotes},
+        "chains": {q.id: chain_in_words(q, doc.quotes) for q in doc.quotes},
+        "graph": graph_to_dict(build_graph(doc)),
+    }
+    return out
+
+
+def _examples() -> list[dict[str, Any]]:
+    """The bundled Wikinews examples (CC BY 2.5, Wikinews contributors)."""
+    path = resources.files("quotetrace").joinpath("examples/wikinews.jsonl")
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            obj = json.loads(line)
+            keys = ("id", "title", "published", "outlet", "url", "license", "text")
+            out.append({k: obj.get(k) for k in keys})
+    return out
+
+
+# -- the app -------------------------------------------------------------------------------------
+
+
+def create_app(
+    db_path: str | None = None,
+    pipeline: Pipeline | None = None,
+    *,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    allowed_hosts: Iterable[str] | None = None,
+) -> FastAPI:
+    """The web app. ``db_path``: a store for search, trace and saved articles (without it those
+    endpoints answer 503). ``pipeline``: an already built Pipeline (default: built on first use).
+    ``allowed_hosts``: Host header names accepted (default: any)."""
+    app = FastAPIOffline(
+        title="quotetrace",
+        version=__version__,
+        description="Who said what, to whom, and through whom: quotations in news articles.",
+    )
+    extractor = _Extractor(pipeline)
+    stores = _StoreAccess(db_path)
+    app.state.extractor = extractor
+    app.state.stores = stores
+    app.add_middleware(_Guard, max_body=max_body_bytes, allowed_hosts=allowed_hosts)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.message, exc.detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        phrase = HTTPStatus(exc.status_code).phrase
+        message = exc.detail if isinstance(exc.detail, str) and exc.detail else phrase
+        detail = {"path": request.url.path} if exc.status_code in (404, 405) else None
+        return error_response(exc.status_code, message.lower(), detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = [
+            {"loc": list(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return error_response(422, "the request is not valid", detail)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        return error_response(500, "internal server error")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    def page() -> FileResponse:
+        return FileResponse(
+            STATIC_DIR / "index.html",
+            headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"},
+        )
+
+    for path in ("/", "/search", "/trace"):
+        app.add_api_route(path, page, methods=["GET"], include_in_schema=False)
+
+    @app.get("/articles/{article_id}", include_in_schema=False)
+    def article_page(article_id: str) -> FileResponse:
+        return page()
+
+    @app.post(
+        "/api/extract",
+        tags=["extract"],
+        summary="Extract the quotations of one article",
+        responses=_errors(413, 422, 500),
+    )
+    def extract(req: ExtractRequest) -> dict[str, Any]:
+        """FORMAT.md §2 output with `text` (offsets refer to it) and `findings`, plus a `view`
+        object for the page: speaker colours, each quote's chain in words, the graph."""
+        return document_view(extractor.process(_article(req)))
+
+    @app.get("/api/examples", tags=["extract"], summary="The bundled example articles")
+    def examples() -> list[dict[str, Any]]:
+        return _examples()
+
+    @app.get(
+        "/api/quotes",
+        tags=["store"],
+        summary="Search the stored quotes",
+        responses=_errors(422, 503),
+    )
+    def quotes(
+        q: str | None = Query(None, max_length=500, description="words in the quote"),
+        speaker: str | None = Query(None, max_length=300),
+        outlet: str | None = Query(None, max_length=300),
+        since: str | None = Query(None, max_length=40, description="ISO date, inclusive"),
+        until: str | None = Query(None, max_length=40, description="ISO date, inclusive"),
+        kind: Literal["speech", "writing", "thought", "perception", "finding"] | None = None,
+        limit: int = Query(50, ge=1, le=500),
+    ) -> dict[str, Any]:
+        return stores.search(
+            q=q, speaker=speaker, outlet=outlet, since=since, until=until, kind=kind, limit=limit
+        )
+
+    @app.get(
+        "/api/trace",
+        tags=["store"],
+        summary="A quote's cluster, from its first appearance on",
+        responses=_errors(422, 503),
+    )
+    def trace(q: str = Query(..., min_length=1, max_length=2000)) -> dict[str, Any]:
+        return stores.trace(q)
+
+    @app.get(
+        "/api/articles/{article_id}",
+        tags=["store"],
+        summary="One stored article with its quotes",
+        responses=_errors(404, 503),
+    )
+    def article(article_id: str) -> dict[str, Any]:
+        return stores.article(article_id)
+
+    @app.get(
+        "/api/speakers",
+        tags=["store"],
+        summary="Everyone quoted in the store, with counts",
+        responses=_errors(503),
+    )
+    def speakers() -> dict[str, Any]:
+        return stores.speakers()
+
+    @app.get("/api/health", tags=["meta"], summary="Liveness and configuration")
+    def health() -> dict[str, Any]:
+        return {"ok": True, "version": __version__, "store": db_path is not None}
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    return app
+
+
+class _StoreAccess:
+    """The store endpoints; without a database they all answer 503."""
+
+    def __init__(self, db_path: str | None) -> None:
+        self.db_path = db_path
+
+    def _unavailable(self) -> ApiError:
+        return ApiError(503, "no store configured", {"hint": "start with: quotetrace serve --db FILE"})
+
+    def search(self, **filters: Any) -> dict[str, Any]:
+        raise self._unavailable()
+
+    def trace(self, q: str) -> dict[str, Any]:
+        raise self._unavailable()
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        raise self._unavailable()
+
+    def speakers(self) -> dict[str, Any]:
+        raise self._unavailable()
