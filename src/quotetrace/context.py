@@ -53,35 +53,35 @@ _RELATIVE = re.compile(
 
 # (type, pattern, is a conversation with two sides)
 _OCCASIONS: list[tuple[str, re.Pattern[str], bool]] = [
-    ("interview", re.compile(r"\binterview(?:ed)?\b(?P<rest>[^.;:“”\"]{0,80})", re.I), False),
+    ("interview", re.compile(r"\binterview(?:ed)?\b(?P<rest>[^;:“”\"]{0,80})", re.I), False),
     (
         "phone call",
-        re.compile(r"\b(?:tele)?phone (?:call|conversation)\b(?P<rest>[^.;:“”\"]{0,80})", re.I),
+        re.compile(r"\b(?:tele)?phone (?:call|conversation)\b(?P<rest>[^;:“”\"]{0,80})", re.I),
         True,
     ),
     (
         "phone call",
         re.compile(
-            r"\b(?:spoke|speaking|talked) (?:by phone |on the phone )?with\b(?P<rest>[^.;:“”\"]{0,60})",
+            r"\b(?:spoke|speaking|talked) (?:by phone |on the phone )?with\b(?P<rest>[^;:“”\"]{0,60})",
             re.I,
         ),
         True,
     ),
-    ("conversation", re.compile(r"\bconversation\b(?P<rest>[^.;:“”\"]{0,80})", re.I), True),
+    ("conversation", re.compile(r"\bconversation\b(?P<rest>[^;:“”\"]{0,80})", re.I), True),
     (
         "press conference",
-        re.compile(r"\b(?:press|news) (?:conference|briefing)\b(?P<rest>[^.;:“”\"]{0,60})", re.I),
+        re.compile(r"\b(?:press|news) (?:conference|briefing)\b(?P<rest>[^;:“”\"]{0,60})", re.I),
         False,
     ),
     (
         "hearing",
-        re.compile(r"\b(?:hearing|testimony|testified)\b(?P<rest>[^.;:“”\"]{0,60})", re.I),
+        re.compile(r"\b(?:hearing|testimony|testified)\b(?P<rest>[^;:“”\"]{0,60})", re.I),
         False,
     ),
     (
         "speech",
         re.compile(
-            r"\b(?:in|during|at) (?:a|his|her|the|their) (?:speech|address|rally)\b(?P<rest>[^.;:“”\"]{0,60})",
+            r"\b(?:in|during|at) (?:a|his|her|the|their) (?:speech|address|rally)\b(?P<rest>[^;:“”\"]{0,60})",
             re.I,
         ),
         False,
@@ -89,7 +89,7 @@ _OCCASIONS: list[tuple[str, re.Pattern[str], bool]] = [
     (
         "statement",
         re.compile(
-            r"\b(?:in|issued|released) (?:a|an|the) (?:\w+ )?statement\b(?P<rest>[^.;:“”\"]{0,40})",
+            r"\b(?:in|issued|released) (?:a|an|the) (?:\w+ )?statement\b(?P<rest>[^;:“”\"]{0,40})",
             re.I,
         ),
         False,
@@ -104,10 +104,10 @@ _OCCASIONS: list[tuple[str, re.Pattern[str], bool]] = [
     ),
     (
         "letter",
-        re.compile(r"\bin (?:a|an|the) (?:open )?letter\b(?P<rest>[^.;:“”\"]{0,60})", re.I),
+        re.compile(r"\bin (?:a|an|the) (?:open )?letter\b(?P<rest>[^;:“”\"]{0,60})", re.I),
         False,
     ),
-    ("meeting", re.compile(r"\bmeeting with\b(?P<rest>[^.;:“”\"]{0,60})", re.I), True),
+    ("meeting", re.compile(r"\bmeeting with\b(?P<rest>[^;:“”\"]{0,60})", re.I), True),
 ]
 _WRITTEN = frozenset({"statement", "social-media post", "letter"})
 
@@ -119,6 +119,9 @@ class _Found:
     other: str | None  # entity id of the other side, where named
     said_on: SaidOn | None
     pos: int
+    # the side that states a conversation ("I spoke with X", "X recounted a call where Y …"):
+    # it yields to an occasion of that person's own (an interview) stated earlier
+    weak: bool = False
 
 
 def resolve_date(match: re.Match[str], published: str | None) -> str | None:
@@ -216,7 +219,7 @@ class ContextFinder:
                     with_name = entities.get(other).name if other and entities.get(other) else None  # type: ignore[union-attr]
                     when = self._date_phrase(text, (s, e), published)
                     occasion = Occasion(typ, with_name, ((m.start(), m.end()),))
-                    found.append(_Found(occasion, owner, other, when, m.start()))
+                    found.append(_Found(occasion, owner, other, when, m.start(), weak=two_sided))
                     if two_sided and other is not None:
                         back = entities.get(owner).name if owner and entities.get(owner) else None  # type: ignore[union-attr]
                         found.append(
@@ -290,6 +293,9 @@ class ContextFinder:
     ) -> tuple[Occasion, str | None, SaidOn | None] | None:
         """The occasion in force for ``speaker`` at ``pos``: stated before it, latest first."""
         best: _Found | None = None
+        mine = [f for f in found if f.owner == speaker and f.pos < sentence[1]]
+        if speaker is not None and any(not f.weak for f in mine):
+            found = [f for f in found if not (f.owner == speaker and f.weak)]
         for f in found:
             if f.pos >= sentence[1]:
                 continue

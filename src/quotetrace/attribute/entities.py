@@ -141,6 +141,8 @@ class EntityIndex:
     descriptors: dict[str, frozenset[str]]  # entity id -> descriptor words
     persons: frozenset[str]  # ids of entities that are people
     by_offset: tuple[tuple[int, int, str], ...]  # (start, end, entity id), sorted
+    # names the recogniser called organisations that may be people ("Lopez"): people once they speak
+    maybe_persons: frozenset[str] = frozenset()
 
     def at(self, start: int, end: int) -> Entity | None:
         best = None
@@ -284,18 +286,25 @@ class EntityFinder:
         ner: dict[Span, str],
     ) -> EntityIndex:
         clusters: list[_Cluster] = []
+
         # longest names first, so that surnames find their full name
-        for start, end, words, desc in sorted(mentions, key=lambda m: (-len(m[2]), m[0])):
+        # Longest names first, so that surnames find their full name; a lone word at the start of
+        # a sentence ("Zelenskyy described …") only joins a name already seen elsewhere.
+        def order(m: tuple[int, int, list[str], list[str]]) -> tuple[int, bool, int]:
+            return (-len(m[2]), not self._plausible_single(text, m[0], m[2][0]), m[0])
+
+        for start, end, words, desc in sorted(mentions, key=order):
             label = self._label((start, end), ner) or ""
             if label in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
                 continue
+            target = self._find_cluster(clusters, words)
             if (
-                len(words) == 1
+                target is None
+                and len(words) == 1
                 and label == ""
                 and not self._plausible_single(text, start, words[0])
             ):
                 continue
-            target = self._find_cluster(clusters, words)
             if target is None:
                 target = _Cluster(tuple(words), label or "UNKNOWN")
                 clusters.append(target)
@@ -310,6 +319,7 @@ class EntityFinder:
         entities = []
         descriptors: dict[str, frozenset[str]] = {}
         persons = set()
+        maybe_persons = set()
         offsets: list[tuple[int, int, str]] = []
         for i, cluster in enumerate(clusters, 1):
             ident = f"e{i}"
@@ -318,12 +328,18 @@ class EntityFinder:
                 Entity(ident, " ".join(cluster.tokens), tuple(sorted(cluster.mentions)), label)
             )
             descriptors[ident] = frozenset(cluster.descriptors)
-            if label in ("PERSON", "UNKNOWN") or (
-                label == "ORG" and _could_be_person(cluster.tokens)
-            ):
+            if label in ("PERSON", "UNKNOWN"):
                 persons.add(ident)
+            elif label == "ORG" and _could_be_person(cluster.tokens):
+                maybe_persons.add(ident)
             offsets += [(s, e, ident) for s, e in cluster.mentions]
-        return EntityIndex(tuple(entities), descriptors, frozenset(persons), tuple(sorted(offsets)))
+        return EntityIndex(
+            tuple(entities),
+            descriptors,
+            frozenset(persons),
+            tuple(sorted(offsets)),
+            frozenset(maybe_persons),
+        )
 
     def _plausible_single(self, text: str, start: int, word: str) -> bool:
         """A lone capitalised word is a name unless it only appears sentence-initially."""

@@ -66,6 +66,11 @@ class Resolver:
                 genders[ent.id] = "f"
         state = _State(text, entities, subjects, genders, sentences, paragraphs)
         state.quoted = [span for d in drafts if d.cand.type == "direct" for span in d.cand.content]
+        speaking = {
+            m[2] for d in drafts for a, b in d.cand.speaker for m in entities.by_offset
+            if m[2] in entities.maybe_persons and m[0] < b and a < m[1]
+        }  # fmt: skip
+        state.persons = entities.persons | speaking
         out: dict[int, Resolved] = {}
         for i in _parents_first(drafts):
             draft = drafts[i]
@@ -271,6 +276,7 @@ class _State:
         self.paragraphs = paragraphs
         self._paragraph_starts = [s for s, _ in paragraphs]
         self.speakers: list[tuple[int, str]] = []
+        self.persons: frozenset[str] = entities.persons
         self.quoted: list[Span] = []  # direct quote contents: mentions there are not subjects
 
     def sentence_index(self, pos: int) -> int:
@@ -288,7 +294,7 @@ class _State:
         outside quotation marks."""
         inside = [
             m for m in self.entities.by_offset
-            if start <= m[0] and m[1] <= end and m[2] in self.entities.persons
+            if start <= m[0] and m[1] <= end and m[2] in self.persons
             and not any(a <= m[0] < b for a, b in self.quoted)
         ]  # fmt: skip
         subjects = [m for m in inside if self._is_subject(m[0], m[1])]
@@ -302,7 +308,7 @@ class _State:
         cands = [
             m
             for m in self.entities.mentions_before(pos, window=pos - window_start + 1)
-            if m[2] in self.entities.persons and m[2] not in exclude
+            if m[2] in self.persons and m[2] not in exclude
         ]
         if gender in ("m", "f"):
             cands = [m for m in cands if self.genders.get(m[2], gender) == gender]
@@ -310,7 +316,7 @@ class _State:
             cands = [
                 m
                 for m in self.entities.mentions_before(pos, window=3000)
-                if m[2] in self.entities.persons
+                if m[2] in self.persons
                 and m[2] not in exclude
                 and self.genders.get(m[2], gender) in (gender, "p")
             ]
