@@ -1,0 +1,71 @@
+"""Quality gate: the extractor scored against the development data, with floors that only go up.
+
+Runs when ../shared/data is present (skips otherwise). The corpus fingerprints are pinned so that a
+changed gold file cannot silently move the figures; raise a floor in eval_floors.json when a change
+improves a figure, never lower one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quotetrace.evaluate import EvalResult, load_gold, score_documents
+from quotetrace.model import Article
+from quotetrace.output.jsonl import document_to_dict
+from quotetrace.pipeline import ALL_KINDS, DEFAULT_KINDS, Pipeline
+
+HERE = Path(__file__).parent
+SHARED = HERE.parent.parent / "shared"
+FLOORS = json.loads((HERE / "eval_floors.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+def _score(pipeline: Pipeline, gold_path: Path, kinds: tuple[str, ...]) -> EvalResult:
+    gold = load_gold(gold_path)
+    preds: dict[str, Any] = {}
+    for g in gold:
+        doc = pipeline.process(Article(id=g.id, text=g.text, title=g.title, published=g.published))
+        preds[g.id] = document_to_dict(doc)
+    return score_documents(gold, preds, kinds=kinds)
+
+
+def _fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("corpus", sorted(FLOORS))
+def test_floors(pipeline: Pipeline, corpus: str) -> None:
+    spec = FLOORS[corpus]
+    path = SHARED / spec["path"]
+    if not path.exists():
+        pytest.skip(f"{path} is not here (development data lives in ../shared)")
+    assert _fingerprint(path) == spec["fingerprint"], f"{path} changed: re-measure and re-pin"
+    kinds = ALL_KINDS if spec["kinds"] == "all" else DEFAULT_KINDS
+    result = _score(pipeline, path, kinds).to_dict()
+    got = {
+        "overlap_f1": result["overlap"]["quotes"]["f1"],
+        "speaker_accuracy": result["overlap"]["fields"]["speaker"]["accuracy"],
+    }
+    for name, floor in spec["floors"].items():
+        value = got.get(name)
+        if value is None:
+            value = _lookup(result, name)
+        assert value is not None and value + 1e-9 >= floor, f"{corpus} {name}: {value} < {floor}"
+
+
+def _lookup(result: dict[str, Any], dotted: str) -> float | None:
+    node: Any = result
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return float(node) if isinstance(node, int | float) else None
