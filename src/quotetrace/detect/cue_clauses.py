@@ -120,6 +120,11 @@ WEAK_CUES = frozenset(
         "question",
     ]
 )
+# Stances and intentions with an object or infinitive as content (kind: thought).
+STANCE = frozenset(
+    """support oppose endorse favor favour prefer back plan seek decide intend seem appear decline
+    refuse""".split()
+)
 FINDING_SUBJECTS = frozenset(
     [
         "poll",
@@ -274,6 +279,15 @@ class CueClauseDetector:
             span = _span_of(toks)
             if span is not None:
                 return _trim(text, *span), span, "xcomp"
+        if lemma in STANCE:
+            # "plans to run", "endorsed Clinton", "seems to agree"
+            tail = xcomps[:1] or [c for c in children if c.dep == "dobj"][:1]
+            if tail:
+                toks = sent.subtree(tail[0].i)
+                span = _span_of(toks)
+                if span is not None and len([t for t in toks if t.pos != "PUNCT"]) >= 1:
+                    return _trim(text, *span), span, "stance"
+            return None, None, ""
         if lemma in WEAK_CUES:
             return None, None, ""
         objs_all = [c for c in children if c.dep == "dobj"]
