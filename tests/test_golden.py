@@ -35,6 +35,7 @@ def reading(text: str, q: Quote) -> dict[str, object]:
         "occasion": q.occasion.type if q.occasion else None,
         "occasion_with": q.occasion.with_ if q.occasion else None,
         "said_on": q.said_on.date if q.said_on else None,
+        "said_on_text": q.said_on.text if q.said_on else None,
     }
 
 

@@ -109,6 +109,12 @@ _OCCASIONS: list[tuple[str, re.Pattern[str], bool]] = [
     ),
     ("meeting", re.compile(r"\bmeeting with\b(?P<rest>[^;:“”\"]{0,60})", re.I), True),
 ]
+# The other side of an occasion: "interview with X", "a call where X …", "a letter to X".
+_OTHER_SIDE = re.compile(
+    r"\s*(?:by phone\s+|on the phone\s+)?(?:with|to|where|between)\b(?P<who>[^,;:“”\"]{0,60})", re.I
+)
+
+
 _WRITTEN = frozenset({"statement", "social-media post", "letter"})
 
 
@@ -158,6 +164,30 @@ def _published_date(published: str | None) -> dt.date | None:
         return None
 
 
+def _definite_references(found: list[_Found]) -> list[_Found]:
+    """ "During the interview" is the interview named before: it takes its other side and date."""
+    out: list[_Found] = []
+    for f in found:
+        if f.other is None and f.occasion.with_ is None:
+            earlier = next(
+                (
+                    g
+                    for g in reversed(out)
+                    if g.owner == f.owner and g.occasion.type == f.occasion.type and g.other
+                ),
+                None,
+            )
+            if earlier is not None:
+                f = replace(
+                    f,
+                    occasion=replace(f.occasion, with_=earlier.occasion.with_),
+                    other=earlier.other,
+                    said_on=f.said_on or earlier.said_on,
+                )
+        out.append(f)
+    return out
+
+
 class ContextFinder:
     def __init__(self, lexicons: Lexicons) -> None:
         self.lex = lexicons
@@ -171,7 +201,8 @@ class ContextFinder:
         paragraphs: Sequence[Span],
         published: str | None,
     ) -> list[Quote]:
-        found = self._occasions(text, quotes, entities, sentences, published)
+        found = _definite_references(self._occasions(text, quotes, entities, sentences, published))
+        quoted = [span for q in quotes if q.type == "direct" for span in q.content]
         starts = [s for s, _ in sentences]
         out = []
         for q in quotes:
@@ -180,7 +211,7 @@ class ContextFinder:
             sentence = sentences[sent_i] if sentences else (0, len(text))
             speaker = q.speaker.entity if q.speaker else None
             occ = self._active(found, speaker, anchor, sentence)
-            said_on = self._date_in(text, sentence, q, published)
+            said_on = self._date_in(text, sentence, quoted, published)
             kind = q.kind
             addressee = q.addressee
             if occ is not None:
@@ -211,20 +242,35 @@ class ContextFinder:
         for s, e in sentences:
             for typ, pattern, two_sided in _OCCASIONS:
                 for m in pattern.finditer(text, s, e):
-                    rest_start = m.start("rest") if m.group("rest") is not None else m.end()
-                    other = self._first_person_after(entities, rest_start, m.end())
+                    rest = m.start("rest") if m.group("rest") is not None else m.end()
+                    side = _OTHER_SIDE.match(text, rest, m.end())
+                    # "spoke with X": the pattern itself ends in "with"
+                    who = (side.start("who"), side.end("who")) if side else (rest, m.end())
+                    stated_with = side is not None or m.group(0).lower().startswith(
+                        ("spoke", "speaking", "talked")
+                    )
+                    other = self._first_person_after(entities, *who) if stated_with else None
                     owner = self._owner(text, quotes, entities, (s, e), m.start())
                     if owner is not None and owner == other:
-                        continue
-                    with_name = entities.get(other).name if other and entities.get(other) else None  # type: ignore[union-attr]
+                        other = None
+                    where = ((m.start(), who[1] if stated_with else rest),)
                     when = self._date_phrase(text, (s, e), published)
-                    occasion = Occasion(typ, with_name, ((m.start(), m.end()),))
-                    found.append(_Found(occasion, owner, other, when, m.start(), weak=two_sided))
+                    ent = entities.get(other)
+                    found.append(
+                        _Found(
+                            Occasion(typ, ent.name if ent else None, where),
+                            owner,
+                            other,
+                            when,
+                            m.start(),
+                            weak=two_sided,
+                        )
+                    )
                     if two_sided and other is not None:
-                        back = entities.get(owner).name if owner and entities.get(owner) else None  # type: ignore[union-attr]
+                        back = entities.get(owner)
                         found.append(
                             _Found(
-                                Occasion(typ, back, ((m.start(), m.end()),)),
+                                Occasion(typ, back.name if back else None, where),
                                 other,
                                 owner,
                                 when,
@@ -268,24 +314,35 @@ class ContextFinder:
                     return ident
         return None
 
-    def _date_phrase(self, text: str, sentence: Span, published: str | None) -> SaidOn | None:
+    def _date_phrase(
+        self, text: str, sentence: Span, published: str | None, skip: Sequence[Span] = ()
+    ) -> SaidOn | None:
+        """The first date in ``sentence`` outside ``skip``: absolute, a day word, or a relative
+        anchor kept as text."""
         s, e = sentence
+
+        def outside(m: re.Match[str]) -> bool:
+            return not any(a <= m.start() < b for a, b in skip)
+
         for m in _DATE.finditer(text, s, e):
-            if not (m.group("wd") or m.group("m1") or m.group("m2")):
-                continue
-            return SaidOn(resolve_date(m, published), m.group(0), ((m.start(), m.end()),))
-        m2 = _RELATIVE.search(text, s, e)
-        if m2 is not None:
-            phrase = m2.group(0).rstrip()
-            return SaidOn(None, phrase, ((m2.start(), m2.start() + len(phrase)),))
-        m3 = _DAY_WORDS.search(text, s, e)
-        if m3 is not None:
-            base = _published_date(published)
-            word = m3.group("rel").lower()
-            date = None
-            if base is not None:
-                date = (base - dt.timedelta(days=1) if word == "yesterday" else base).isoformat()
-            return SaidOn(date, m3.group(0), ((m3.start(), m3.end()),))
+            if (m.group("wd") or m.group("m1") or m.group("m2")) and outside(m):
+                phrase = m.group(0).rstrip(" ,")
+                span = ((m.start(), m.start() + len(phrase)),)
+                return SaidOn(resolve_date(m, published), phrase, span)
+        for m in _DAY_WORDS.finditer(text, s, e):
+            if outside(m):
+                base = _published_date(published)
+                word = m.group("rel").lower()
+                date = None
+                if base is not None:
+                    date = (
+                        base - dt.timedelta(days=1) if word == "yesterday" else base
+                    ).isoformat()
+                return SaidOn(date, m.group(0), ((m.start(), m.end()),))
+        for m in _RELATIVE.finditer(text, s, e):
+            if outside(m):
+                phrase = m.group(0).rstrip()
+                return SaidOn(None, phrase, ((m.start(), m.start() + len(phrase)),))
         return None
 
     def _active(
@@ -314,13 +371,8 @@ class ContextFinder:
             return None
         return best.occasion, best.other, best.said_on
 
-    def _date_in(self, text: str, sentence: Span, q: Quote, published: str | None) -> SaidOn | None:
-        """A date in the quote's own sentence, outside its content ("said on Monday")."""
-        span = hull(q.content)
-        for m in _DATE.finditer(text, *sentence):
-            if not (m.group("wd") or m.group("m1") or m.group("m2")):
-                continue
-            if span[0] <= m.start() < span[1]:
-                continue
-            return SaidOn(resolve_date(m, published), m.group(0), ((m.start(), m.end()),))
-        return None
+    def _date_in(
+        self, text: str, sentence: Span, quoted: Sequence[Span], published: str | None
+    ) -> SaidOn | None:
+        """A date in the quote's own sentence, outside every quotation ("said on Monday")."""
+        return self._date_phrase(text, sentence, published, skip=quoted)
