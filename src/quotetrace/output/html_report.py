@@ -46,6 +46,23 @@ def highlighted_text(doc: Document, colours: dict[str, str]) -> str:
     return "".join(out)
 
 
+def _cells(q: Quote, doc: Document) -> list[str]:
+    occasion = ""
+    if q.occasion is not None:
+        occasion = q.occasion.type + (f" with {q.occasion.with_}" if q.occasion.with_ else "")
+    said = (q.said_on.date or q.said_on.text) if q.said_on is not None else ""
+    return [
+        q.id,
+        chain_in_words(q, doc.quotes),
+        q.type,
+        q.kind,
+        occasion,
+        said,
+        q.hedge or "",
+        " ".join(q.text.split())[:300],
+    ]
+
+
 def render(docs: Iterable[Document]) -> str:
     parts = []
     for doc in docs:
@@ -60,12 +77,7 @@ def render(docs: Iterable[Document]) -> str:
             for n, c in colours.items()
         )
         rows = "".join(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
-                html.escape(q.id),
-                html.escape(chain_in_words(q, doc.quotes)),
-                html.escape(q.type),
-                html.escape(" ".join(q.text.split())[:300]),
-            )
+            "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in _cells(q, doc)) + "</tr>"
             for q in doc.quotes
         )
         findings = "".join(f'<p class="finding">{html.escape(f.message)}</p>' for f in doc.findings)
@@ -74,7 +86,7 @@ def render(docs: Iterable[Document]) -> str:
             f"<article><h2>{html.escape(doc.article.title or doc.article.id)}</h2>{error}{findings}"
             f'<div class="legend-row">{legend}</div>'
             f'<pre class="text">{highlighted_text(doc, colours)}</pre>'
-            f"<table><tr><th>id</th><th>chain</th><th>type</th><th>quote</th></tr>{rows}</table></article>"
+            f"<table><tr><th>id</th><th>chain</th><th>type</th><th>kind</th><th>occasion</th><th>said</th><th>hedge</th><th>quote</th></tr>{rows}</table></article>"
         )
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>quotetrace report</title><style>"
