@@ -18,9 +18,12 @@ from quotetrace.lexicon import Lexicons
 from quotetrace.model import Entity, Span
 from quotetrace.nlp import ParsedSentence
 
+_NAME_WORD = (
+    r"(?:(?:[A-Z]\.){2,}|(?:al-|el-|ad-|as-)?[A-Z][\w’'-]*\w(?:\.com|\.org|\.net)?|[A-Z]\.)"
+)
 _NAME_RUN = re.compile(
-    r"(?<![\w’'])(?:(?:[A-Z]\.){2,}|[A-Z][\w’'-]*\w|[A-Z]\.)"
-    r"(?:[ \t]+(?:(?:de|van|von|da|al|bin|del|la|le)[ \t]+)?(?:(?:[A-Z]\.){2,}|[A-Z][\w’'-]*\w|[A-Z]\.))*"
+    rf"(?<![\w’'-]){_NAME_WORD}"
+    rf"(?:[ \t]+(?:(?:de|van|von|da|al|bin|ibn|del|la|le|di|du)[ \t]+)?{_NAME_WORD})*"
 )
 _POSSESSIVE = re.compile(r"[’']s$")
 _STOP_FIRST = frozenset(
@@ -145,13 +148,18 @@ class EntityIndex:
     maybe_persons: frozenset[str] = frozenset()
 
     def at(self, start: int, end: int) -> Entity | None:
+        """The entity named at the head of ``text[start:end]``: English noun phrases end in their
+        head, so "Labour Party leader Jeremy Corbyn" is Corbyn and "Saudi officials" is no one."""
         best = None
         for s, e, ident in self.by_offset:
-            if s < end and start < e:
+            if s < end and start < e and e >= end - 2:  # allow a possessive or a full stop
                 best = ident
-                if s >= start:
-                    break
         return self.get(best) if best else None
+
+    def first_in(self, start: int, end: int) -> Entity | None:
+        """The first entity named anywhere inside ``text[start:end]``."""
+        ident = next((i for s, e, i in self.by_offset if start <= s and e <= end), None)
+        return self.get(ident)
 
     def get(self, ident: str | None) -> Entity | None:
         return next((e for e in self.entities if e.id == ident), None)

@@ -31,6 +31,10 @@ THIRD_PERSON = {
     "she": "f", "her": "f", "hers": "f", "herself": "f",
     "they": "p", "them": "p", "their": "p",
 }  # fmt: skip
+MEDIA_NOUNS = frozenset(
+    """agency newspaper paper broadcaster channel network magazine website site station radio
+    television tv outlet daily tabloid programme program show podcast service""".split()
+)
 RELATIVE = frozenset(["who", "which", "that", "whom"])
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 
@@ -153,6 +157,8 @@ class Resolver:
             ent = state.entities.get(ent_id)
             return Party(mention, ent.name if ent else None, ent.id if ent else None)
         ent = state.entities.at(start, end)
+        if ent is None and low.split()[-1:] and low.split()[-1] in MEDIA_NOUNS:
+            ent = state.entities.first_in(start, end)  # "Reuters news agency" is Reuters
         if ent is not None:
             return Party(mention, ent.name, ent.id)
         words = [w for w in re.findall(r"[\w’'-]+", surface) if w[:1].isupper()]

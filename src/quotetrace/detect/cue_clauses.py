@@ -402,6 +402,7 @@ class CueClauseDetector:
                 or c.i > head.i
                 and c.dep == "prep"
                 and c.lower == "of"
+                and head.pos != "PROPN"
             ):
                 toks += sent.subtree(c.i)
             elif c.i > head.i and c.dep in ("flat", "compound"):
