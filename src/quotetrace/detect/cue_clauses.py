@@ -281,9 +281,9 @@ class CueClauseDetector:
                 return _trim(text, *span), span, "xcomp"
         if lemma in STANCE:
             # "plans to run", "endorsed Clinton", "seems to agree"
-            tail = xcomps[:1] or [c for c in children if c.dep == "dobj"][:1]
-            if tail:
-                toks = sent.subtree(tail[0].i)
+            stance_tail = xcomps[:1] or [c for c in children if c.dep == "dobj"][:1]
+            if stance_tail:
+                toks = sent.subtree(stance_tail[0].i)
                 span = _span_of(toks)
                 if span is not None and len([t for t in toks if t.pos != "PUNCT"]) >= 1:
                     return _trim(text, *span), span, "stance"
