@@ -10,8 +10,9 @@ can be resolved later.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from quotetrace.lexicon import Lexicons
@@ -136,6 +137,18 @@ class _Cluster:
     person_votes: int = 0
 
 
+class _ClusterLookup:
+    """Clusters by their name's last and first word, in the order they were made."""
+
+    def __init__(self) -> None:
+        self.by_last: dict[str, list[_Cluster]] = {}
+        self.by_first: dict[str, list[_Cluster]] = {}
+
+    def add(self, cluster: _Cluster) -> None:
+        self.by_last.setdefault(cluster.tokens[-1].lower(), []).append(cluster)
+        self.by_first.setdefault(cluster.tokens[0].lower(), []).append(cluster)
+
+
 @dataclass(frozen=True)
 class EntityIndex:
     """The article's entities with a lookup from any mention offset to its entity."""
@@ -182,6 +195,24 @@ class EntityIndex:
         return [m for m in self.by_offset if pos - window <= m[0] and m[1] <= pos]
 
 
+class _SpanIndex:
+    """Sorted, mostly disjoint spans with a label; finds the ones overlapping a range quickly."""
+
+    def __init__(self, spans: Iterable[tuple[int, int, str]]) -> None:
+        self.items = sorted(spans)
+        self.starts = [s for s, _, _ in self.items]
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        out = []
+        while i < len(self.items) and self.items[i][0] < end:
+            s, e, label = self.items[i]
+            if start < e:
+                out.append(self.items[i])
+            i += 1
+        return out
+
+
 def _title_case_lines(text: str) -> list[Span]:
     """Headlines and labels in Title Case: their capitalised words are not names."""
     out = []
@@ -209,8 +240,8 @@ def _could_be_person(tokens: Sequence[str]) -> bool:
     )
 
 
-def _person_inside(ner: dict[Span, str], start: int, end: int) -> Span | None:
-    for (s, e), label in ner.items():
+def _person_inside(ner: _SpanIndex, start: int, end: int) -> Span | None:
+    for s, e, label in ner.overlapping(start, end):
         if label == "PERSON" and start <= s and e <= end and e - s > 2:
             return (s, e)
     return None
@@ -242,10 +273,11 @@ class EntityFinder:
                 start, end = sent.tokens[first].start, sent.tokens[last - 1].end
                 ner_labels[(start, end)] = label
         mentions: list[tuple[int, int, list[str], list[str]]] = []
-        skip = [*excluded, *_title_case_lines(text)]
+        skip = _SpanIndex((s, e, "") for s, e in [*excluded, *_title_case_lines(text)])
+        ner = _SpanIndex((s, e, label) for (s, e), label in ner_labels.items())
         for match in _NAME_RUN.finditer(text):
             start, end = match.span()
-            if any(s <= start < e for s, e in skip):
+            if skip.overlapping(start, start + 1):
                 continue
             words = match.group().split()
             # possessive "Lukashenko’s" names Lukashenko
@@ -262,7 +294,7 @@ class EntityFinder:
             if not name:
                 continue
             name_start = text.index(name[0], offset)
-            person = _person_inside(ner_labels, name_start, end)
+            person = _person_inside(ner, name_start, end)
             if person is not None and person[0] > name_start:
                 # the recogniser saw a shorter person name: the words before it describe it
                 cut = text[name_start : person[0]].split()
@@ -279,21 +311,20 @@ class EntityFinder:
             lower_desc = before.group(1).split() if before else []
             all_desc = [w.lower().rstrip(".") for w in desc + lower_desc]
             mentions.append((name_start, end, name, all_desc))
-        return self._cluster(text, mentions, ner_labels)
+        return self._cluster(text, mentions, ner)
 
-    def _label(self, span: Span, ner: dict[Span, str]) -> str | None:
-        for (s, e), label in ner.items():
-            if s < span[1] and span[0] < e:
-                return label
-        return None
+    def _label(self, span: Span, ner: _SpanIndex) -> str | None:
+        found = ner.overlapping(*span)
+        return found[0][2] if found else None
 
     def _cluster(
         self,
         text: str,
         mentions: list[tuple[int, int, list[str], list[str]]],
-        ner: dict[Span, str],
+        ner: _SpanIndex,
     ) -> EntityIndex:
         clusters: list[_Cluster] = []
+        lookup = _ClusterLookup()
 
         # longest names first, so that surnames find their full name
         # Longest names first, so that surnames find their full name; a lone word at the start of
@@ -305,7 +336,7 @@ class EntityFinder:
             label = self._label((start, end), ner) or ""
             if label in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
                 continue
-            target = self._find_cluster(clusters, words)
+            target = self._find_cluster(lookup, words)
             if (
                 target is None
                 and len(words) == 1
@@ -316,6 +347,7 @@ class EntityFinder:
             if target is None:
                 target = _Cluster(tuple(words), label or "UNKNOWN")
                 clusters.append(target)
+                lookup.add(target)
             target.mentions.append((start, end))
             target.descriptors.update(desc)
             if label == "PERSON" or any(d in self.lex.titles for d in desc):
@@ -356,19 +388,17 @@ class EntityFinder:
         before = text[max(0, start - 2) : start]
         return not (start == 0 or before.endswith(("\n", ". ", "“", '"', "‘", "(", "—")))
 
-    def _find_cluster(self, clusters: list[_Cluster], words: list[str]) -> _Cluster | None:
+    def _find_cluster(self, lookup: _ClusterLookup, words: list[str]) -> _Cluster | None:
         last = words[-1].lower()
-        for c in clusters:
-            if c.tokens[-1].lower() == last and (
-                len(words) == 1 or words[0].lower() == c.tokens[0].lower() or len(c.tokens) == 1
-            ):
+        for c in lookup.by_last.get(last, ()):
+            if len(words) == 1 or words[0].lower() == c.tokens[0].lower() or len(c.tokens) == 1:
                 return c
         if len(words) == 1:
-            firsts = [c for c in clusters if len(c.tokens) > 1 and c.tokens[0].lower() == last]
+            firsts = [c for c in lookup.by_first.get(last, ()) if len(c.tokens) > 1]
             if len(firsts) == 1:
                 return firsts[0]
-            full_names = self.lex.diminutives.get(words[0], ())
-            for c in clusters:
-                if len(c.tokens) > 1 and c.tokens[0] in full_names:
-                    return c
+            for full in self.lex.diminutives.get(words[0], ()):
+                for c in lookup.by_first.get(full.lower(), ()):
+                    if len(c.tokens) > 1:
+                        return c
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections.abc import Sequence
 
 from quotetrace.detect.candidate import Candidate, contains, overlap
@@ -21,6 +22,15 @@ from quotetrace.nlp import ParsedSentence, Token
 
 _WORD = re.compile(r"\w+")
 MAX_GAP_TOKENS = 7  # tokens allowed between a quote mark and its cue verb
+
+
+def _innermost_map(length: int, marked: Sequence[MarkedQuote]) -> array[int]:
+    """For every character, the index of the innermost quote it sits in (-1 outside quotes)."""
+    owner = array("i", [-1]) * length
+    for index in sorted(range(len(marked)), key=lambda i: marked[i].depth):
+        for start, end in marked[index].content:
+            owner[start:end] = array("i", [index]) * (end - start)
+    return owner
 
 
 def reads_like_speech(text: str, quote: MarkedQuote) -> bool:
@@ -45,21 +55,13 @@ class DirectQuoteDetector:
         cue_candidates: Sequence[Candidate],
     ) -> list[Candidate]:
         starts = [s.start for s in sentences]
+        owner = _innermost_map(len(text), marked)
         out = []
         for index, quote in enumerate(marked):
-            cand = self._attribute(text, index, quote, marked, sentences, starts, cue_candidates)
+            cand = self._attribute(text, index, quote, owner, sentences, starts, cue_candidates)
             if cand is not None:
                 out.append(cand)
         return out
-
-    def _innermost(self, marked: Sequence[MarkedQuote], pos: int) -> int | None:
-        best = None
-        for i, q in enumerate(marked):
-            if any(s <= pos < e for s, e in q.content) and (
-                best is None or q.depth > marked[best].depth
-            ):
-                best = i
-        return best
 
     def _sentence_at(
         self, sentences: Sequence[ParsedSentence], starts: list[int], pos: int
@@ -74,7 +76,7 @@ class DirectQuoteDetector:
         text: str,
         index: int,
         quote: MarkedQuote,
-        marked: Sequence[MarkedQuote],
+        owner: array[int],
         sentences: Sequence[ParsedSentence],
         starts: list[int],
         cue_candidates: Sequence[Candidate],
@@ -83,7 +85,8 @@ class DirectQuoteDetector:
         outer = quote.outer
 
         def same_level(pos: int) -> bool:
-            return self._innermost(marked, pos) == quote.parent
+            inner = owner[pos] if 0 <= pos < len(owner) else -1
+            return (None if inner < 0 else inner) == quote.parent
 
         # (2) a cue verb beside the marks
         found = None
