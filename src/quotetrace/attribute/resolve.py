@@ -161,8 +161,10 @@ class Resolver:
             ent = state.entities.first_in(start, end)  # "Reuters news agency" is Reuters
         if ent is not None:
             return Party(mention, ent.name, ent.id)
-        words = [w for w in re.findall(r"[\w’'-]+", surface) if w[:1].isupper()]
-        if words and words[0].lower() not in ("the", "a", "an"):
+        all_words = re.findall(r"[\w’'-]+", surface)
+        words = [w for w in all_words if w[:1].isupper()]
+        # a name only when the head is one ("Philippine officials" is not the Philippine Red Cross)
+        if words and all_words[-1] == words[-1] and words[0].lower() not in ("the", "a", "an"):
             ent = state.entities.by_name_words(words)
             if ent is not None:
                 return Party(mention, ent.name, ent.id)
