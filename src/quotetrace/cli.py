@@ -61,7 +61,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     try:
         articles = iter_articles(args.paths, stdin=sys.stdin.buffer)
         show = args.progress if args.progress is not None else sys.stderr.isatty()
-        for doc in _progress(run_pipeline(articles, jobs=args.jobs), enabled=show, desc="extract"):
+        for doc in _progress(
+            run_pipeline(articles, jobs=args.jobs, topics=args.topics), enabled=show, desc="extract"
+        ):
             doc = _filter_kinds(doc, args.kinds)
             failed += doc.error is not None
             if args.format == "jsonl":
@@ -84,7 +86,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _gold_extractor(jobs: int) -> Callable[[Sequence[evaluate.GoldDoc]], dict[str, dict[str, Any]]]:
+def _gold_extractor(
+    jobs: int, topics: bool = False
+) -> Callable[[Sequence[evaluate.GoldDoc]], dict[str, dict[str, Any]]]:
     def extract(gold_docs: Sequence[evaluate.GoldDoc]) -> dict[str, dict[str, Any]]:
         from quotetrace.output.jsonl import document_to_dict
 
@@ -93,7 +97,10 @@ def _gold_extractor(jobs: int) -> Callable[[Sequence[evaluate.GoldDoc]], dict[st
         )
         show = sys.stderr.isatty()
         docs = _progress(
-            run_pipeline(articles, jobs=jobs), enabled=show, desc="eval", total=len(gold_docs)
+            run_pipeline(articles, jobs=jobs, topics=topics),
+            enabled=show,
+            desc="eval",
+            total=len(gold_docs),
         )
         return {d.article.id: document_to_dict(d) for d in docs}
 
@@ -101,7 +108,7 @@ def _gold_extractor(jobs: int) -> Callable[[Sequence[evaluate.GoldDoc]], dict[st
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    return evaluate.run(args, _gold_extractor(args.jobs))
+    return evaluate.run(args, _gold_extractor(args.jobs, args.topics))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -125,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--output", "-o", help="write here instead of stdout")
     ex.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
     ex.add_argument(
+        "--topics",
+        action="store_true",
+        help="also report speech acts whose content is a noun phrase or prepositional object "
+        "('criticized the plan', 'warned against hackers'), as PolNeAR annotates them",
+    )
+    ex.add_argument(
         "--kinds", type=_kinds, default=DEFAULT_KINDS,
         help="kinds of attribution to keep: comma list of speech,writing,thought,perception,finding "
         "or 'all' (default: speech,writing)",
@@ -138,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="score the extractor against annotated gold (FORMAT.md §3)")
     evaluate.add_arguments(ev)
     ev.add_argument("--jobs", "-j", type=int, default=1)
+    ev.add_argument(
+        "--topics",
+        action="store_true",
+        help="also report speech acts whose content is a noun phrase or prepositional object "
+        "('criticized the plan', 'warned against hackers'), as PolNeAR annotates them",
+    )
     ev.set_defaults(func=cmd_eval)
 
     be = sub.add_parser("bench", help="throughput and peak memory against the full spaCy pipeline")
@@ -151,6 +170,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench_html.add_arguments(bh)
     bh.set_defaults(func=bench_html.run)
+
+    from quotetrace.store import commands as store_commands
+
+    store_commands.add_commands(sub)
+
+    from quotetrace.web import commands as web_commands
+
+    sv = sub.add_parser("serve", help="the web page and HTTP API (this machine only by default)")
+    web_commands.add_arguments(sv)
+    sv.set_defaults(func=web_commands.run)
     return parser
 
 

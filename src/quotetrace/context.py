@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from quotetrace.attribute.entities import EntityIndex
-from quotetrace.detect.candidate import hull
 from quotetrace.lexicon import Lexicons
 from quotetrace.model import Occasion, Party, Quote, SaidOn, Span
 

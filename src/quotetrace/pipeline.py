@@ -39,11 +39,19 @@ class Pipeline:
     """Builds every stage once; ``process`` turns an ``Article`` into a ``Document``."""
 
     def __init__(
-        self, *, analyzer: Analyzer | None = None, lexicons: Lexicons | None = None
+        self,
+        *,
+        analyzer: Analyzer | None = None,
+        lexicons: Lexicons | None = None,
+        topics: bool = False,
     ) -> None:
+        """``topics=True`` also reports speech acts whose content is only a noun phrase or a
+        prepositional object ("criticized the plan", "warned against hackers"), as PolNeAR
+        annotates them; by default only a core set of verbs takes noun-phrase contents."""
         self.lex = lexicons or load()
         self.analyzer: Analyzer = analyzer or SpacyAnalyzer()
-        self.clauses = CueClauseDetector(self.lex)
+        self.options = {"topics": topics}
+        self.clauses = CueClauseDetector(self.lex, topics=topics)
         self.according = AccordingToDetector(self.clauses)
         self.direct = DirectQuoteDetector(self.lex, self.clauses)
         self.entities = EntityFinder(self.lex)

@@ -15,8 +15,8 @@ from quotetrace.pipeline import Pipeline
 _worker_pipeline: list[Pipeline] = []  # filled in each worker by _init_worker
 
 
-def _init_worker() -> None:
-    _worker_pipeline.append(Pipeline())
+def _init_worker(options: dict[str, bool]) -> None:
+    _worker_pipeline.append(Pipeline(topics=options.get("topics", False)))
 
 
 def _work(item: Article | Failure) -> Document:
@@ -24,11 +24,15 @@ def _work(item: Article | Failure) -> Document:
 
 
 def run_pipeline(
-    items: Iterable[Article | Failure], *, jobs: int = 1, pipeline: Pipeline | None = None
+    items: Iterable[Article | Failure],
+    *,
+    jobs: int = 1,
+    pipeline: Pipeline | None = None,
+    topics: bool = False,
 ) -> Iterator[Document]:
     if jobs <= 1:
-        yield from (pipeline or Pipeline()).process_all(items)
+        yield from (pipeline or Pipeline(topics=topics)).process_all(items)
         return
     ctx = mp.get_context("spawn")
-    with ctx.Pool(jobs, initializer=_init_worker) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=({"topics": topics},)) as pool:
         yield from pool.imap(_work, items, chunksize=2)

@@ -87,8 +87,11 @@ NP_CONTENT = frozenset(
 )
 # Verbs whose object is followed by the content ("accused him of lying", "called it a sham").
 OBJECT_PLUS_COMPLEMENT = frozenset(
-    ["accuse", "call", "describe", "label", "dub", "brand", "blame", "praise"]
+    """accuse call describe label dub brand blame praise blast slam attack criticize criticise
+    thank condemn denounce fault chide scold rebuke commend congratulate""".split()
 )
+# "complained about X", "warned against X", "called for X": the object of the preposition
+PREP_CONTENT = frozenset("about against for of on over".split())
 # Verbs that are cues only with a clause or beside a quote, never with a bare object.
 WEAK_CUES = frozenset(
     [
@@ -182,8 +185,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 class CueClauseDetector:
     """Proposes one candidate per cue verb that has content."""
 
-    def __init__(self, lexicons: Lexicons) -> None:
+    def __init__(self, lexicons: Lexicons, *, topics: bool = False) -> None:
         self.lex = lexicons
+        # topics: noun-phrase contents for every speech verb ('warned against X'), PolNeAR-style
+        self.topics = topics
 
     def __call__(self, text: str, sentences: Iterable[ParsedSentence]) -> list[Candidate]:
         out: list[Candidate] = []
@@ -310,7 +315,9 @@ class CueClauseDetector:
                 span = _span_of(toks)
                 if span is not None:
                     return _trim(text, *span), span, "object-complement"
-        if objs and lemma in NP_CONTENT:
+        if objs and (
+            lemma in NP_CONTENT or self.topics and self.lex.cue_kind.get(lemma) == "speech"
+        ):
             obj = objs[0]
             if obj.lower in NON_CONTENT_OBJECTS:
                 return None, None, ""
@@ -319,6 +326,16 @@ class CueClauseDetector:
                 span = _span_of(toks)
                 if span is not None:
                     return _trim(text, *span), span, "object"
+        if self.topics and not objs and self.lex.cue_kind.get(lemma) == "speech":
+            preps = [
+                c for c in children if c.dep == "prep" and c.i > tok.i and c.lower in PREP_CONTENT
+            ]
+            pobjs = [g for c in preps[:1] for g in sent.children(c.i) if g.dep in ("pobj", "pcomp")]
+            if pobjs:
+                toks = sent.subtree(pobjs[0].i)
+                span = _span_of(toks)
+                if span is not None and len([t for t in toks if t.pos != "PUNCT"]) >= 2:
+                    return _trim(text, *span), span, "prep-object"
         return None, None, ""
 
     def _full_span(self, text: str, sent: ParsedSentence, comp: Token) -> tuple[int, int] | None:
