@@ -30,7 +30,7 @@ def shared_pipeline() -> Pipeline:
 @pytest.fixture(autouse=True)
 def one_model(shared_pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every command builds a Pipeline; reuse one so the model loads once per module."""
-    monkeypatch.setattr(runner, "Pipeline", lambda: shared_pipeline)
+    monkeypatch.setattr(runner, "Pipeline", lambda **options: shared_pipeline)
     yield
 
 
