@@ -884,6 +884,8 @@ ExtractFn = Callable[[list[GoldDoc]], Mapping[str, Mapping[str, Any]]]
 
 
 def _kind_list(value: str) -> tuple[str, ...]:
+    if value.strip() == "all":
+        return tuple(KINDS)
     kinds = tuple(k.strip() for k in value.split(",") if k.strip())
     unknown = [k for k in kinds if k not in KINDS]
     if not kinds or unknown:
@@ -921,7 +923,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--types",
         type=_kind_list,
         metavar="KINDS",
-        help="count only predicted quotes of these kinds, e.g. speech,writing",
+        default=("speech", "writing"),
+        help="count only predicted quotes of these kinds: a comma list or 'all' "
+        "(default speech,writing, as `extract` outputs; PolNeAR also marks thoughts: use all)",
     )
     parser.add_argument(
         "--errors", type=_count, default=0, metavar="N", help="list the first N errors"
