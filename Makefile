@@ -4,6 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: setup run test lint typecheck bench eval-gate clean
+.PHONY: serve browser
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,11 +28,19 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy src
 
-test: setup lint typecheck
+test: setup browser lint typecheck
 	$(BIN)/pytest -q
 
 bench: setup
 	$(BIN)/quotetrace bench
+
+## The web page and API at http://127.0.0.1:8000/, with the bundled example articles in a store.
+serve: setup
+	$(BIN)/quotetrace serve --examples
+
+## Debian's chromium for the browser tests (tests/test_web_browser.py); never a downloaded build.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

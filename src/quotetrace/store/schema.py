@@ -48,7 +48,9 @@ _CORE = Migration(
             published_date TEXT,
             text TEXT NOT NULL,
             n_quotes INTEGER NOT NULL,
+            n_spans INTEGER NOT NULL,
             n_entities INTEGER NOT NULL,
+            n_mentions INTEGER NOT NULL,
             run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL
         )""",
         "CREATE INDEX articles_published ON articles(published_date)",
@@ -174,6 +176,49 @@ DATA_TABLES = (
     "speakers",
     "clusters",
     "failures",
+)
+
+
+# Invariants of a consistent store: each query returns the rows that break one.
+CHECKS: tuple[tuple[str, str], ...] = (
+    (
+        "article quote count",
+        "SELECT id FROM articles a WHERE n_quotes != (SELECT count(*) FROM quotes WHERE article_id = a.id)",
+    ),
+    (
+        "article span count",
+        "SELECT id FROM articles a WHERE n_spans != (SELECT count(*) FROM quote_spans s "
+        "JOIN quotes q ON q.pk = s.quote_pk WHERE q.article_id = a.id)",
+    ),
+    (
+        "article entity count",
+        "SELECT id FROM articles a WHERE n_entities != "
+        "(SELECT count(*) FROM entities WHERE article_id = a.id)",
+    ),
+    (
+        "article mention count",
+        "SELECT id FROM articles a WHERE n_mentions != (SELECT count(*) FROM mentions m "
+        "JOIN entities e ON e.id = m.entity_id WHERE e.article_id = a.id)",
+    ),
+    (
+        "span outside its article",
+        "SELECT s.quote_pk, s.role, s.start, s.end FROM quote_spans s "
+        "JOIN quotes q ON q.pk = s.quote_pk JOIN articles a ON a.id = q.article_id "
+        "WHERE s.start < 0 OR s.end < s.start OR s.end > length(a.text)",
+    ),
+    (
+        "quote without terms",
+        "SELECT pk FROM quotes q WHERE norm != '' AND NOT EXISTS "
+        "(SELECT 1 FROM quote_terms WHERE quote_pk = q.pk)",
+    ),
+    (
+        "speaker without quotes",
+        "SELECT id FROM speakers s WHERE NOT EXISTS (SELECT 1 FROM quotes WHERE speaker_id = s.id)",
+    ),
+    (
+        "cluster without quotes",
+        "SELECT id FROM clusters c WHERE NOT EXISTS (SELECT 1 FROM quotes WHERE cluster_id = c.id)",
+    ),
 )
 
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict
 from http import HTTPStatus
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,12 +32,25 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quotetrace import __version__
-from quotetrace.errors import UnreadableArticle
+from quotetrace.errors import StoreError, UnreadableArticle
+from quotetrace.findings import headline_findings
 from quotetrace.ingest import article_from_html, article_from_text
-from quotetrace.model import Article, Document, content_hash
+from quotetrace.model import (
+    Article,
+    Document,
+    Entity,
+    Occasion,
+    Party,
+    Quote,
+    SaidOn,
+    Spans,
+    content_hash,
+)
 from quotetrace.output.chains import chain_in_words
 from quotetrace.output.jsonl import document_to_dict
-from quotetrace.pipeline import Pipeline
+from quotetrace.pipeline import ALL_KINDS, Pipeline
+from quotetrace.store import Store
+from quotetrace.store.search import Sort, check_day
 from quotetrace.web.graph import build_graph, graph_to_dict, speaker_colours, speaker_key
 from quotetrace.web.graph import speaker_label as _label
 
@@ -73,7 +88,7 @@ class ApiError(Exception):
 
 
 def error_response(
-    status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None
+    status: int, message: str, detail: Any = None, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     body = {"error": {"status": status, "message": message, "detail": detail}}
     return JSONResponse(body, status_code=status, headers=headers)
@@ -330,23 +345,36 @@ def create_app(
         responses=_errors(422, 503),
     )
     def quotes(
-        q: str | None = Query(None, max_length=500, description="words in the quote"),
-        speaker: str | None = Query(None, max_length=300),
+        q: str | None = Query(None, max_length=2000, description="words of the quote"),
+        speaker: str | None = Query(None, max_length=300, description="any spelling of a name"),
         outlet: str | None = Query(None, max_length=300),
-        since: str | None = Query(None, max_length=40, description="ISO date, inclusive"),
-        until: str | None = Query(None, max_length=40, description="ISO date, inclusive"),
-        kind: Literal["speech", "writing", "thought", "perception", "finding"] | None = None,
+        since: str | None = Query(None, max_length=10, description="YYYY[-MM[-DD]], inclusive"),
+        until: str | None = Query(None, max_length=10, description="YYYY[-MM[-DD]], inclusive"),
+        kind: str | None = Query(
+            None, max_length=100, description="comma list: speech,writing,thought,..."
+        ),
+        sort: Sort = "relevance",
         limit: int = Query(50, ge=1, le=500),
+        offset: int = Query(0, ge=0, le=100_000),
     ) -> dict[str, Any]:
+        """The CLI's search filters; results with speaker, outlet, date and article."""
         return stores.search(
-            q=q, speaker=speaker, outlet=outlet, since=since, until=until, kind=kind, limit=limit
+            q=q,
+            speaker=speaker,
+            outlet=outlet,
+            since=since,
+            until=until,
+            kind=kind,
+            sort=sort,
+            limit=limit,
+            offset=offset,
         )
 
     @app.get(
         "/api/trace",
         tags=["store"],
         summary="A quote's cluster, from its first appearance on",
-        responses=_errors(422, 503),
+        responses=_errors(404, 422, 503),
     )
     def trace(q: str = Query(..., min_length=1, max_length=2000)) -> dict[str, Any]:
         return stores.trace(q)
@@ -381,22 +409,229 @@ def create_app(
 
 
 class _StoreAccess:
-    """The store endpoints; without a database they all answer 503."""
+    """The store endpoints, over a ``Store`` opened per request (SQLite connections belong to one
+    thread, and requests run in a thread pool). Without a database they all answer 503."""
 
     def __init__(self, db_path: str | None) -> None:
         self.db_path = db_path
 
-    def _unavailable(self) -> ApiError:
-        return ApiError(503, "no store configured", {"hint": "start with: quotetrace serve --db FILE"})
+    @contextmanager
+    def _open(self) -> Iterator[Store]:
+        if self.db_path is None:
+            raise ApiError(
+                503, "no store configured", {"hint": "start with: quotetrace serve --db FILE"}
+            )
+        if not Path(self.db_path).is_file():
+            raise ApiError(503, "the store file does not exist", {"db": Path(self.db_path).name})
+        try:
+            store = Store.open(self.db_path)
+        except StoreError as exc:
+            raise ApiError(503, "the store cannot be opened", str(exc)) from exc
+        try:
+            yield store
+        finally:
+            store.close()
 
-    def search(self, **filters: Any) -> dict[str, Any]:
-        raise self._unavailable()
+    def search(
+        self,
+        *,
+        q: str | None,
+        speaker: str | None,
+        outlet: str | None,
+        since: str | None,
+        until: str | None,
+        kind: str | None,
+        sort: Sort,
+        limit: int,
+        offset: int,
+    ) -> dict[str, Any]:
+        kinds = _kinds(kind)
+        for name, value in (("since", since), ("until", until)):
+            if value is not None:
+                try:
+                    check_day(value)
+                except StoreError as exc:
+                    raise ApiError(422, f"{name}: {exc}") from exc
+        with self._open() as store:
+            hits = store.search(
+                q or "",
+                speaker=speaker or None,
+                outlet=outlet or None,
+                since=since,
+                until=until,
+                kinds=kinds,
+                sort=sort,
+                limit=limit,
+                offset=offset,
+            )
+        filters = {"q": q, "speaker": speaker, "outlet": outlet, "since": since, "until": until}
+        return {
+            "filters": {**filters, "kind": list(kinds) if kinds else None},
+            "count": len(hits),
+            "offset": offset,
+            "results": [_with_date(asdict(hit)) for hit in hits],
+        }
 
     def trace(self, q: str) -> dict[str, Any]:
-        raise self._unavailable()
+        with self._open() as store:
+            found = store.trace(q)
+        if found is None:
+            raise ApiError(404, "no stored quote matches", {"q": q})
+        return {
+            "cluster_id": found.cluster_id,
+            "appearances": [_with_date(asdict(a)) for a in found.appearances],
+            "variants": [{"text": t, "count": n} for t, n in found.variants],
+            "speakers": [{"name": name, "count": n} for name, n in found.speakers],
+            "conflicting_speakers": found.conflicting_speakers,
+        }
 
     def article(self, article_id: str) -> dict[str, Any]:
-        raise self._unavailable()
+        with self._open() as store:
+            loaded = _stored_document(store, article_id)
+        if loaded is None:
+            raise ApiError(404, "no such article in the store", {"id": article_id})
+        doc, store_ids = loaded
+        out = document_view(doc)
+        for quote in out["quotes"]:  # search results link to quotes by their store id
+            quote["store_id"] = store_ids.get(quote["id"])
+        return out
 
     def speakers(self) -> dict[str, Any]:
-        raise self._unavailable()
+        with self._open() as store:
+            found = store.speakers()
+        return {
+            "speakers": [
+                {
+                    **{k: v for k, v in asdict(s).items() if k != "aliases"},
+                    "aliases": [{"name": name, "count": n} for name, n in s.aliases],
+                }
+                for s in found
+            ]
+        }
+
+
+def _kinds(value: str | None) -> tuple[str, ...] | None:
+    """A comma list of kinds, as the CLI takes them; 422 for an unknown one."""
+    if not value:
+        return None
+    kinds = tuple(k.strip() for k in value.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in ALL_KINDS]
+    if unknown:
+        raise ApiError(422, f"unknown kind(s): {', '.join(unknown)}", {"kinds": list(ALL_KINDS)})
+    return kinds or None
+
+
+def _with_date(item: dict[str, Any]) -> dict[str, Any]:
+    published = item.get("published")
+    item["date"] = published[:10] if isinstance(published, str) and published else None
+    return item
+
+
+# The Store has no article lookup yet: read its tables (schema 0001_core) here, read-only.
+# TODO: replace with the Store's own lookup once it has one.
+
+
+def _pairs(values: Iterable[Any]) -> Spans:
+    return tuple((int(start), int(end)) for start, end in values)
+
+
+def _stored_document(store: Store, article_id: str) -> tuple[Document, dict[str, str]] | None:
+    """The stored article as a Document (findings recomputed), and local → store quote ids."""
+    conn = store.conn
+    row = conn.execute(
+        "SELECT id, text, title, author, published, url, outlet, source FROM articles WHERE id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    article = Article(
+        id=row[0],
+        text=row[1],
+        title=row[2],
+        author=row[3],
+        published=row[4],
+        url=row[5],
+        outlet=row[6],
+        source=row[7],
+    )
+    quote_rows = conn.execute(
+        "SELECT pk, id, local_id, type, kind, text, speaker_name, speaker_entity, "
+        "addressee_name, parent_id, hedge, occasion, said_on, confidence, evidence "
+        "FROM quotes WHERE article_id = ? ORDER BY pk",
+        (article_id,),
+    ).fetchall()
+    spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for pk, role, start, end in conn.execute(
+        "SELECT s.quote_pk, s.role, s.start, s.end FROM quote_spans s JOIN quotes q "
+        "ON q.pk = s.quote_pk WHERE q.article_id = ? ORDER BY s.quote_pk, s.role, s.seq",
+        (article_id,),
+    ):
+        spans.setdefault((pk, role), []).append((start, end))
+    local_of = {r[1]: r[2] for r in quote_rows}
+    quotes = []
+    for (
+        pk,
+        _,
+        local,
+        qtype,
+        kind,
+        text,
+        name,
+        entity,
+        to,
+        parent,
+        hedge,
+        occ,
+        said,
+        conf,
+        ev,
+    ) in quote_rows:
+        occasion, said_on = json.loads(occ) if occ else None, json.loads(said) if said else None
+        speaker_spans = _pairs(spans.get((pk, "speaker"), ()))
+        addressee_spans = _pairs(spans.get((pk, "addressee"), ()))
+        quotes.append(
+            Quote(
+                id=local,
+                type=qtype,
+                content=_pairs(spans.get((pk, "content"), ())),
+                text=text,
+                cue=_pairs(spans.get((pk, "cue"), ())),
+                speaker=Party(speaker_spans, name, entity) if name or speaker_spans else None,
+                addressee=Party(addressee_spans, to) if to or addressee_spans else None,
+                parent=local_of.get(parent) if parent else None,
+                hedge=hedge,
+                kind=kind,
+                occasion=Occasion(
+                    occasion["type"],
+                    occasion.get("with"),
+                    _pairs(occasion.get("mention") or ()),
+                )
+                if occasion
+                else None,
+                said_on=SaidOn(
+                    said_on.get("date"),
+                    said_on.get("text", ""),
+                    _pairs(said_on.get("mention") or ()),
+                )
+                if said_on
+                else None,
+                confidence=conf,
+                evidence=ev,
+            )
+        )
+    entities = []
+    for eid, local, name, label in conn.execute(
+        "SELECT id, local_id, name, label FROM entities WHERE article_id = ? ORDER BY rowid",
+        (article_id,),
+    ).fetchall():
+        mentions = conn.execute(
+            "SELECT start, end FROM mentions WHERE entity_id = ? ORDER BY start", (eid,)
+        ).fetchall()
+        entities.append(Entity(local, name, tuple((s, e) for s, e in mentions), label))
+    doc = Document(
+        article,
+        tuple(quotes),
+        tuple(entities),
+        tuple(headline_findings(article, quotes)),
+    )
+    return doc, {local: gid for gid, local in local_of.items()}

@@ -17,13 +17,15 @@ from quotetrace.model import Document, Quote
 from quotetrace.output.html_report import speaker_colour
 
 EdgeKind = Literal["reports", "quotes", "addressed"]
+Anchor = Literal["start", "middle", "end"]
 NodeKind = Literal["article", "speaker", "addressee"]
 
 UNNAMED = "?"  # the key html_report uses for a quote without a resolved speaker
 _ARTICLE = "\x00article"  # the article's node key: never a name
 ARTICLE_COLOUR = "#f3f4f6"
 ADDRESSEE_COLOUR = "#ffffff"
-_ROW_HEIGHT = 110
+_ROW_HEIGHT = 130
+_GAP = 140  # between neighbours on a row: room for the edge labels
 _MARGIN = 40
 _NODE_RY = 18
 _MAX_LABEL = 32
@@ -69,6 +71,7 @@ class Edge:
     path: str  # SVG path data: numbers and commands only
     label_x: float
     label_y: float
+    label_anchor: Anchor  # text-anchor: labels sit on the outer side of the curve
 
     @property
     def label(self) -> str:
@@ -104,19 +107,22 @@ def _f(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _edge_geometry(a: Node, b: Node) -> tuple[str, float, float]:
-    """A curved path from ``a`` to ``b`` (bent to its left, so A→B and B→A do not overlap)."""
+def _edge_geometry(a: Node, b: Node, lane: int) -> tuple[str, float, float, Anchor]:
+    """A curved path from ``a`` to ``b``, bent to its left so that A→B and B→A do not overlap;
+    ``lane`` > 0 bends further, for a second edge between the same two nodes. Also where its
+    label goes: beside the curve, on the side it bends to."""
     if a.id == b.id:  # a loop on the right-hand side
-        x, y = a.x + a.rx * 0.8, a.y
+        x, y, reach = a.x + a.rx * 0.8, a.y, 60 + 30 * lane
         path = (
-            f"M{_f(x)},{_f(y - a.ry * 0.6)} C{_f(x + 60)},{_f(y - 45)} "
-            f"{_f(x + 60)},{_f(y + 45)} {_f(x)},{_f(y + a.ry * 0.6)}"
+            f"M{_f(x)},{_f(y - a.ry * 0.6)} C{_f(x + reach)},{_f(y - 45)} "
+            f"{_f(x + reach)},{_f(y + 45)} {_f(x)},{_f(y + a.ry * 0.6)}"
         )
-        return path, x + 52, y + 4
+        return path, x + reach - 8, y + 4, "start"
     dx, dy = b.x - a.x, b.y - a.y
     dist = math.hypot(dx, dy) or 1.0
-    bend = min(60.0, 0.18 * dist)
-    cx, cy = (a.x + b.x) / 2 + dy / dist * bend, (a.y + b.y) / 2 - dx / dist * bend
+    bend = max(24.0, min(60.0, 0.18 * dist)) + 34 * lane
+    nx, ny = dy / dist, -dx / dist  # unit normal, to the left of a → b
+    cx, cy = (a.x + b.x) / 2 + nx * bend, (a.y + b.y) / 2 + ny * bend
 
     def rim(node: Node, tx: float, ty: float) -> tuple[float, float]:
         ux, uy = tx - node.x, ty - node.y
@@ -126,7 +132,11 @@ def _edge_geometry(a: Node, b: Node) -> tuple[str, float, float]:
     x1, y1 = rim(a, cx, cy)
     x2, y2 = rim(b, cx, cy)
     path = f"M{_f(x1)},{_f(y1)} Q{_f(cx)},{_f(cy)} {_f(x2)},{_f(y2)}"
-    return path, 0.25 * x1 + 0.5 * cx + 0.25 * x2, 0.25 * y1 + 0.5 * cy + 0.25 * y2
+    # the label at 40 % of the way, so that labels of edges meeting at a node stay apart
+    mx, my = 0.36 * x1 + 0.48 * cx + 0.16 * x2, 0.36 * y1 + 0.48 * cy + 0.16 * y2
+    anchor: Anchor = "start" if nx > 0.5 else "end" if nx < -0.5 else "middle"
+    shift = {"start": 5.0, "end": -5.0, "middle": 0.0}[anchor]
+    return path, mx + shift, my + (4.0 if anchor != "middle" else 4.0 + 7 * ny), anchor
 
 
 def build_graph(doc: Document) -> Graph:
@@ -153,14 +163,16 @@ def build_graph(doc: Document) -> Graph:
     for key in level:  # insertion order: first appearance
         rows.setdefault(level[key], []).append(key)
     row_numbers = sorted(rows)
-    widest = max(sum(2 * _rx(speaker_label(k)) + 30 for k in rows[r]) for r in row_numbers)
-    width = max(480.0, widest + 2 * _MARGIN)
+    widest = max(sum(2 * _rx(speaker_label(k)) + _GAP for k in rows[r]) for r in row_numbers)
+    width = max(880.0, widest + 2 * _MARGIN)
     nodes: dict[str, Node] = {}
     for row_index, r in enumerate(row_numbers):
         keys = rows[r]
         y = _MARGIN + row_index * _ROW_HEIGHT
+        # a lone node zigzags, so that an edge skipping a row does not run through it
+        zigzag = (-1) ** row_index * width * 0.12 if len(keys) == 1 and row_index else 0.0
         for i, key in enumerate(keys):
-            x = width * (i + 1) / (len(keys) + 1)
+            x = width * (i + 1) / (len(keys) + 1) + zigzag
             if key == _ARTICLE:
                 label, kind, colour = "the article", "article", ARTICLE_COLOUR
             elif key in spoken:
@@ -190,10 +202,12 @@ def build_graph(doc: Document) -> Graph:
         if quote.addressee and quote.addressee.name:
             grouped.setdefault((key, quote.addressee.name, "addressed"), []).append(quote.id)
     edges = []
+    lanes: dict[tuple[str, str], int] = {}
     for (src, dst, kind), ids in grouped.items():
         a, b = nodes[src], nodes[dst]
-        path, lx, ly = _edge_geometry(a, b)
-        edges.append(Edge(a.id, b.id, kind, tuple(ids), path, lx, ly))
+        lane = lanes[src, dst] = lanes.get((src, dst), -1) + 1
+        path, lx, ly, anchor = _edge_geometry(a, b, lane)
+        edges.append(Edge(a.id, b.id, kind, tuple(ids), path, lx, ly, anchor))
     height = _MARGIN * 2 + (len(row_numbers) - 1) * _ROW_HEIGHT
     return Graph(tuple(nodes.values()), tuple(edges), round(width, 1), float(height))
 
@@ -228,6 +242,7 @@ def graph_to_dict(graph: Graph) -> dict[str, Any]:
                 "path": e.path,
                 "label_x": round(e.label_x, 1),
                 "label_y": round(e.label_y, 1),
+                "label_anchor": e.label_anchor,
             }
             for e in graph.edges
         ],
@@ -250,7 +265,7 @@ def render_svg(graph: Graph) -> str:
         parts.append(
             f'<g class="edge {e.kind}"><path d="{esc(e.path)}" fill="none" stroke="#555"{dash} '
             f'marker-end="url(#qt-arrow)"/><text x="{_f(e.label_x)}" y="{_f(e.label_y)}" '
-            f'font-size="11" text-anchor="middle">{esc(e.label)}</text></g>'
+            f'font-size="11" text-anchor="{e.label_anchor}">{esc(e.label)}</text></g>'
         )
     for n in graph.nodes:
         parts.append(

@@ -1,0 +1,79 @@
+"""``quotetrace serve``: the web page and HTTP API. FastAPI and uvicorn load only when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from quotetrace.errors import InputError
+
+if TYPE_CHECKING:
+    from quotetrace.pipeline import Pipeline
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="FILE", help="a quotetrace store, for search and trace")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument(
+        "--examples",
+        action="store_true",
+        help="first add the bundled example articles to the store (--db, else a temporary one)",
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _load_examples(db: str, pipeline: Pipeline) -> None:
+    from quotetrace.ingest import iter_jsonl
+    from quotetrace.store import Store
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "wikinews.jsonl"
+    with Store.open(db) as store:
+        for item in pipeline.process_all(iter_jsonl(examples)):
+            store.ingest_document(item)
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from quotetrace.pipeline import Pipeline
+    from quotetrace.web.app import LOOPBACK_HOSTS, create_app
+
+    if args.db is not None and not args.examples and not Path(args.db).is_file():
+        raise InputError(f"no such store: {args.db}")
+    if not 0 < args.port < 65536:
+        raise InputError(f"bad port: {args.port}")
+    loopback = _is_loopback(args.host)
+    if not loopback:
+        print(
+            f"quotetrace: serving on {args.host}, reachable from other machines; "
+            "the API has no authentication",
+            file=sys.stderr,
+        )
+    with tempfile.TemporaryDirectory(prefix="quotetrace-") as scratch:
+        pipeline = None
+        db = args.db
+        if args.examples:
+            db = db or str(Path(scratch) / "examples.db")
+            pipeline = Pipeline()
+            _load_examples(db, pipeline)
+            print(f"quotetrace: the bundled examples are in the store {db}", file=sys.stderr)
+        # On this machine only, refuse other Host names too (DNS rebinding).
+        allowed = (*LOOPBACK_HOSTS, args.host) if loopback else None
+        app = create_app(db, pipeline=pipeline, allowed_hosts=allowed)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
