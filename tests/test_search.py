@@ -165,3 +165,28 @@ def test_bench_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["bench-search", "--quotes", "500", "--queries", "20"]) == 0
     out = capsys.readouterr().out
     assert "p50 ms" in out and "500 quotes" in out
+
+
+def test_occasion_and_said_since_filters(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from quotetrace.model import Occasion, SaidOn
+
+    with Store.open(tmp_path / "ctx.db") as db:
+        doc = make_doc(
+            "ctx1",
+            'Ana said "the bridge will open in May" and later "the budget is fine".',
+            [("the bridge will open in May", "Ana Ortiz"), ("the budget is fine", "Ana Ortiz")],
+        )
+        first, second = doc.quotes
+        first = replace(
+            first,
+            occasion=Occasion("interview", "Tom Baker", ((0, 3),)),
+            said_on=SaidOn("2024-03-03", "on March 3", ((0, 3),)),
+        )
+        second = replace(second, occasion=Occasion("press conference", None, ((0, 3),)))
+        db.ingest_document(replace(doc, quotes=(first, second)))
+        assert [h.text for h in db.search("", occasion="interview")] == [first.text]
+        assert [h.text for h in db.search("", occasion="Press Conference")] == [second.text]
+        assert [h.text for h in db.search("", said_since="2024-03")] == [first.text]
+        assert db.search("", said_since="2024-04") == []

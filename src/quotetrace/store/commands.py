@@ -232,6 +232,11 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", type=_day, help="published on or after YYYY[-MM[-DD]]")
     parser.add_argument("--until", type=_day, help="published on or before YYYY[-MM[-DD]]")
     parser.add_argument("--kind", type=_kinds, help="comma list of kinds, e.g. speech,writing")
+    parser.add_argument(
+        "--occasion",
+        help="interview, phone call, press conference, speech, hearing, statement, ...",
+    )
+    parser.add_argument("--said-since", type=_day, help="said on or after YYYY[-MM[-DD]]")
     parser.add_argument("--sort", choices=("relevance", "newest", "oldest"), default="relevance")
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
@@ -246,6 +251,8 @@ def run_search(args: argparse.Namespace) -> int:
             since=args.since,
             until=args.until,
             kinds=args.kind,
+            occasion=args.occasion,
+            said_since=args.said_since,
             sort=args.sort,
             limit=args.limit,
         )

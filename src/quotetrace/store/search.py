@@ -118,6 +118,8 @@ def build_search(
     since: str | None = None,
     until: str | None = None,
     kinds: tuple[str, ...] | None = None,
+    occasion: str | None = None,
+    said_since: str | None = None,
     sort: Sort = "relevance",
     limit: int = 50,
     offset: int = 0,
@@ -157,6 +159,13 @@ def build_search(
     if kinds:
         where.append(f"q.kind IN ({','.join('?' * len(kinds))})")
         params += [clean_text(k) for k in kinds]
+    if occasion:
+        # occasion and said_on are stored as FORMAT.md §2 JSON objects
+        where.append("json_extract(q.occasion, '$.type') = ?")
+        params.append(clean_text(occasion).lower())
+    if said_since is not None:
+        where.append("json_extract(q.said_on, '$.date') >= ?")
+        params.append(check_day(said_since))
     if sort == "newest":
         order = "a.published_iso IS NULL, a.published_iso DESC, q.pk DESC"
     elif sort == "oldest":
