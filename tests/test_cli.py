@@ -11,7 +11,7 @@ import pytest
 
 from quotetrace import runner
 from quotetrace.cli import main
-from quotetrace.pipeline import Pipeline
+from quotetrace.pipeline import ALL_KINDS, Pipeline
 
 GOOD = "“The bridge will open in May,” Mayor Anna Berg said on Monday.\n"
 LATIN1 = '"The café is closed," José Müller said.\n'
@@ -24,7 +24,8 @@ KINDS_TEXT = (
 
 @pytest.fixture(scope="module")
 def shared_pipeline() -> Pipeline:
-    return Pipeline()
+    # every kind is analysed; the CLI's --kinds filter decides what is written
+    return Pipeline(kinds=ALL_KINDS)
 
 
 @pytest.fixture(autouse=True)

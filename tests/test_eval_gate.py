@@ -25,8 +25,9 @@ FLOORS = json.loads((HERE / "eval_floors.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
+def pipelines() -> dict[str, Pipeline]:
+    """One pipeline per set of kinds, built on first use (the model loads once each)."""
+    return {}
 
 
 def _score(pipeline: Pipeline, gold_path: Path, kinds: tuple[str, ...]) -> EvalResult:
@@ -43,14 +44,16 @@ def _fingerprint(path: Path) -> str:
 
 
 @pytest.mark.parametrize("corpus", sorted(FLOORS))
-def test_floors(pipeline: Pipeline, corpus: str) -> None:
+def test_floors(pipelines: dict[str, Pipeline], corpus: str) -> None:
     spec = FLOORS[corpus]
     path = SHARED / spec["path"]
     if not path.exists():
         pytest.skip(f"{path} is not here (development data lives in ../shared)")
     assert _fingerprint(path) == spec["fingerprint"], f"{path} changed: re-measure and re-pin"
     kinds = ALL_KINDS if spec["kinds"] == "all" else DEFAULT_KINDS
-    result = _score(pipeline, path, kinds).to_dict()
+    if spec["kinds"] not in pipelines:
+        pipelines[spec["kinds"]] = Pipeline(kinds=kinds)
+    result = _score(pipelines[spec["kinds"]], path, kinds).to_dict()
     got = {
         "overlap_f1": result["overlap"]["quotes"]["f1"],
         "speaker_accuracy": result["overlap"]["fields"]["speaker"]["accuracy"],

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from quotetrace.model import Article, Quote
-from quotetrace.pipeline import Pipeline
+from quotetrace.pipeline import ALL_KINDS, Pipeline
 
 GOLDEN = sorted((Path(__file__).parent / "golden").glob("*.json"))
 
 
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    return Pipeline()
+    return Pipeline(kinds=ALL_KINDS)  # the snippets cover thoughts and findings too
 
 
 def reading(text: str, q: Quote) -> dict[str, object]:

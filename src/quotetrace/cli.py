@@ -62,7 +62,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
         articles = iter_articles(args.paths, stdin=sys.stdin.buffer)
         show = args.progress if args.progress is not None else sys.stderr.isatty()
         for doc in _progress(
-            run_pipeline(articles, jobs=args.jobs, topics=args.topics), enabled=show, desc="extract"
+            run_pipeline(articles, jobs=args.jobs, topics=args.topics, kinds=args.kinds),
+            enabled=show,
+            desc="extract",
         ):
             doc = _filter_kinds(doc, args.kinds)
             failed += doc.error is not None
@@ -87,7 +89,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _gold_extractor(
-    jobs: int, topics: bool = False
+    jobs: int, topics: bool = False, kinds: Sequence[str] = DEFAULT_KINDS
 ) -> Callable[[Sequence[evaluate.GoldDoc]], dict[str, dict[str, Any]]]:
     def extract(gold_docs: Sequence[evaluate.GoldDoc]) -> dict[str, dict[str, Any]]:
         from quotetrace.output.jsonl import document_to_dict
@@ -97,7 +99,7 @@ def _gold_extractor(
         )
         show = sys.stderr.isatty()
         docs = _progress(
-            run_pipeline(articles, jobs=jobs, topics=topics),
+            run_pipeline(articles, jobs=jobs, topics=topics, kinds=kinds),
             enabled=show,
             desc="eval",
             total=len(gold_docs),
@@ -108,7 +110,7 @@ def _gold_extractor(
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    return evaluate.run(args, _gold_extractor(args.jobs, args.topics))
+    return evaluate.run(args, _gold_extractor(args.jobs, args.topics, args.types))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

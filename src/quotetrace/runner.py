@@ -7,16 +7,16 @@ results come back in input order. A ``Failure`` from ingest becomes a ``Document
 from __future__ import annotations
 
 import multiprocessing as mp
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from quotetrace.model import Article, Document, Failure
-from quotetrace.pipeline import Pipeline
+from quotetrace.pipeline import DEFAULT_KINDS, Pipeline
 
 _worker_pipeline: list[Pipeline] = []  # filled in each worker by _init_worker
 
 
-def _init_worker(options: dict[str, bool]) -> None:
-    _worker_pipeline.append(Pipeline(topics=options.get("topics", False)))
+def _init_worker(topics: bool, kinds: tuple[str, ...]) -> None:
+    _worker_pipeline.append(Pipeline(topics=topics, kinds=kinds))
 
 
 def _work(item: Article | Failure) -> Document:
@@ -29,10 +29,12 @@ def run_pipeline(
     jobs: int = 1,
     pipeline: Pipeline | None = None,
     topics: bool = False,
+    kinds: Sequence[str] = DEFAULT_KINDS,
 ) -> Iterator[Document]:
+    """Documents in input order; ``topics`` and ``kinds`` as for ``Pipeline``."""
     if jobs <= 1:
-        yield from (pipeline or Pipeline(topics=topics)).process_all(items)
+        yield from (pipeline or Pipeline(topics=topics, kinds=kinds)).process_all(items)
         return
     ctx = mp.get_context("spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=({"topics": topics},)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(topics, tuple(kinds))) as pool:
         yield from pool.imap(_work, items, chunksize=2)

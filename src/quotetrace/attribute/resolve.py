@@ -309,6 +309,9 @@ class _State:
         pick = subjects or inside
         return (pick[0][2], (pick[0][0], pick[0][1])) if pick else None
 
+    def _in_quote(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.quoted)
+
     def pronoun(self, pos: int, gender: str, exclude: set[str]) -> str | None:
         """The most salient earlier person: recent subjects and speakers before other mentions."""
         sent = self.sentence_index(pos)
@@ -320,6 +323,9 @@ class _State:
         ]
         if gender in ("m", "f"):
             cands = [m for m in cands if self.genders.get(m[2], gender) == gender]
+        if not self._in_quote(pos):
+            # a pronoun in the narrative refers back to the narrative, not to a name in a quote
+            cands = [m for m in cands if not self._in_quote(m[0])] or cands
         if not cands:
             cands = [
                 m
