@@ -7,6 +7,7 @@ import time). ``Pipeline.process`` never raises for a bad article: it returns a 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -29,7 +30,6 @@ from quotetrace.segment import paragraphs
 
 MAX_PARSE_CHARS = 1500  # longer "sentences" (lists, tables, run-ons) are parsed in pieces
 BLOCK_CHARS = 200_000  # very long articles are processed in blocks of whole paragraphs
-_QUOTE_CHARS = frozenset("\"“”„«»‘’‚‹›'")
 ALL_KINDS = ("speech", "writing", "thought", "perception", "finding")
 DEFAULT_KINDS = ("speech", "writing")
 
@@ -134,8 +134,9 @@ class Pipeline:
             for s in p.sentences
             if not any(b[0] <= s[0] and s[1] <= b[1] for b in boiler)
         ]
-        parsed = self._parse(text, sentences)
         marked = find_marked_quotes(text)
+        marks = sorted({q.open for q in marked} | {q.close for q in marked if q.close is not None})
+        parsed = self._parse(text, sentences, marks)
         clauses = self.clauses(text, parsed) + self.according(text, parsed)
         # quote marks in page furniture (a photo caption) are never quotes
         direct = [
@@ -171,13 +172,16 @@ class Pipeline:
         quotes = self.context(text, quotes, entity_index, sentences, para_spans, published)
         return quotes, list(entity_index.entities)
 
-    def _parse(self, text: str, sentences: list[Span]) -> list[ParsedSentence]:
-        """Parse only the sentences that hold a quote mark, a cue word or "according to"."""
+    def _parse(self, text: str, sentences: list[Span], marks: list[int]) -> list[ParsedSentence]:
+        """Parse only the sentences that hold a quotation mark (not an apostrophe), a cue word,
+        "according to" or a closing colon."""
         selected: list[Span] = []
         for s, e in sentences:
             piece = text[s:e]
+            first_mark = bisect.bisect_left(marks, s)
             if (
-                any(ch in _QUOTE_CHARS for ch in piece)
+                first_mark < len(marks)
+                and marks[first_mark] < e
                 or piece.rstrip().endswith(":")
                 or "ccording to" in piece
                 or self._cue_words.search(piece)
