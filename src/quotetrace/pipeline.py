@@ -17,6 +17,7 @@ from quotetrace.attribute.resolve import Resolver
 from quotetrace.context import ContextFinder
 from quotetrace.detect.according_to import AccordingToDetector
 from quotetrace.detect.candidate import hull
+from quotetrace.detect.colon import ColonDetector, person_names
 from quotetrace.detect.cue_clauses import CueClauseDetector
 from quotetrace.detect.direct import DirectQuoteDetector
 from quotetrace.detect.quotemarks import find_marked_quotes
@@ -55,6 +56,7 @@ class Pipeline:
         self.options = {"topics": topics}
         self.clauses = CueClauseDetector(self.lex, topics=topics)
         self.according = AccordingToDetector(self.clauses)
+        self.colon = ColonDetector(self.lex)
         self.direct = DirectQuoteDetector(self.lex, self.clauses)
         self.entities = EntityFinder(self.lex)
         self.resolver = Resolver(self.lex)
@@ -137,7 +139,11 @@ class Pipeline:
         marked = find_marked_quotes(text)
         marks = sorted({q.open for q in marked} | {q.close for q in marked if q.close is not None})
         parsed = self._parse(text, sentences, marks)
-        clauses = self.clauses(text, parsed) + self.according(text, parsed)
+        clauses = (
+            self.clauses(text, parsed)
+            + self.according(text, parsed)
+            + self.colon(text, person_names(parsed), boiler)
+        )
         # quote marks in page furniture (a photo caption) are never quotes
         direct = [
             c

@@ -1,0 +1,76 @@
+"""Colon introductions with no verb, as headlines write them: "Trump: Cruz Has ‘To Come a Long
+Way’ On Ethanol", "Dr. Ben Carson: Clinton ‘Not Fit To Serve’".
+
+A line counts when the part before the colon is a short run of capitalised words naming a person
+the article names elsewhere (or carries a title such as "Sen."), and the part after it is a claim
+of three words or more. The merge step makes it mixed or direct when the claim holds quote marks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from quotetrace.detect.candidate import Candidate
+from quotetrace.lexicon import Lexicons
+from quotetrace.model import Span
+from quotetrace.nlp import ParsedSentence
+
+_LINE = re.compile(
+    r"^(?P<who>[A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,4})[ \t]*:[ \t]+(?P<what>\S[^\n]{8,})$",
+    re.M,
+)
+_NOT_SPEAKERS = frozenset(
+    """photo image video source note update editor related read watch listen credit caption
+    breaking exclusive opinion analysis live warning transcript q a pm am""".split()
+)
+
+
+def person_names(sentences: Iterable[ParsedSentence]) -> frozenset[str]:
+    """Lower-cased words of every person name the recogniser found in the parsed sentences."""
+    words = set()
+    for sent in sentences:
+        for first, last, label in sent.entities():
+            if label == "PERSON":
+                words.update(t.lower for t in sent.tokens[first:last])
+    return frozenset(words)
+
+
+class ColonDetector:
+    def __init__(self, lexicons: Lexicons) -> None:
+        self.lex = lexicons
+
+    def __call__(
+        self, text: str, persons: frozenset[str], skip: Sequence[Span] = ()
+    ) -> list[Candidate]:
+        out = []
+        for m in _LINE.finditer(text):
+            if any(a <= m.start() < b for a, b in skip):
+                continue
+            who = m.group("who")
+            words = [w.lower().rstrip(".") for w in who.split()]
+            if words[0] in _NOT_SPEAKERS or any(ch.isdigit() for ch in who):
+                continue
+            titled = words[0] in self.lex.titles and len(words) > 1
+            if not titled and words[-1] not in persons:
+                continue
+            what_start, what_end = m.span("what")
+            while what_end > what_start and text[what_end - 1] in " .\t":
+                what_end -= 1
+            if len(text[what_start:what_end].split()) < 3 or text[what_end - 1 : what_end] == ":":
+                continue
+            colon = text.index(":", m.end("who"))
+            out.append(
+                Candidate(
+                    content=((what_start, what_end),),
+                    type="indirect",
+                    evidence="colon-line",
+                    cue=((colon, colon + 1),),
+                    cue_lemma=":",
+                    speaker=(m.span("who"),),
+                    sentence=(m.start(), m.end()),
+                    full_content=(what_start, what_end),
+                    confidence=0.5,
+                )
+            )
+        return out
