@@ -28,7 +28,7 @@ _NOT_SPEAKERS = frozenset(
 
 def person_names(sentences: Iterable[ParsedSentence]) -> frozenset[str]:
     """Lower-cased words of every person name the recogniser found in the parsed sentences."""
-    words = set()
+    words: set[str] = set()
     for sent in sentences:
         for first, last, label in sent.entities():
             if label == "PERSON":
