@@ -1,0 +1,49 @@
+"""Name clustering within one article (attribute/entities.py), without the model: the finder
+takes parsed sentences only for entity labels, so an empty list exercises the rules alone."""
+
+from __future__ import annotations
+
+from quotetrace.attribute.entities import EntityFinder
+from quotetrace.lexicon import load
+
+
+def _names(text: str) -> dict[str, list[str]]:
+    index = EntityFinder(load())(text, [])
+    return {e.name: [text[s:t] for s, t in e.mentions] for e in index.entities}
+
+
+def test_surnames_and_titles_join_the_full_name() -> None:
+    text = (
+        "Ukrainian President Volodymyr Petrenko met reporters. Later, Petrenko left. "
+        "President Petrenko did not comment."
+    )
+    names = _names(text)
+    assert "Volodymyr Petrenko" in names
+    assert names["Volodymyr Petrenko"].count("Petrenko") == 2
+
+
+def test_diminutive_joins_the_full_first_name() -> None:
+    text = "Robert Lane chairs the board. On Friday, Bob spoke to the staff."
+    assert "Bob" in _names(text)["Robert Lane"]
+
+
+def test_sentence_initial_word_only_joins_a_known_name() -> None:
+    text = "Later the board met. Anna Berg chaired it.\nBerg said little. Nobody asked."
+    names = _names(text)
+    assert "Berg" in names["Anna Berg"]
+    assert "Nobody" not in names and "Later" not in names
+
+
+def test_possessive_and_particles() -> None:
+    text = "The plan of Ahmed al-Assadi was rejected. Al-Assadi’s office said nothing."
+    names = _names(text)
+    assert any(name.endswith("al-Assadi") for name in names)
+
+
+def test_head_of_a_mention_decides_the_entity() -> None:
+    text = "Labour Party leader Jeremy Corbyn spoke. Saudi officials did not."
+    index = EntityFinder(load())(text, [])
+    corbyn = index.at(0, text.index(" spoke"))
+    assert corbyn is not None and corbyn.name == "Jeremy Corbyn"
+    officials = text.index("Saudi officials")
+    assert index.at(officials, officials + len("Saudi officials")) is None
