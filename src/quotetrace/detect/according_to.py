@@ -52,7 +52,7 @@ class AccordingToDetector:
                     "report",
                     "research",
                 ):
-                    kind = "finding"
+                    kind = "writing"  # according to a report, a poll: a written source
                 out.append(
                     Candidate(
                         content=((start, end),),

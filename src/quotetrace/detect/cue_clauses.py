@@ -125,6 +125,7 @@ STANCE = frozenset(
     """support oppose endorse favor favour prefer back plan seek decide intend seem appear decline
     refuse""".split()
 )
+FINDING_VERBS = frozenset("show find suggest indicate reveal demonstrate conclude estimate".split())
 FINDING_SUBJECTS = frozenset(
     [
         "poll",
@@ -213,8 +214,11 @@ class CueClauseDetector:
         speaker = self.mention_span(sent, subject) if subject is not None else None
         if subject is not None and subject.i < len(sent.tokens):
             head_word = subject.lower
-            if kind == "speech" and head_word in FINDING_SUBJECTS:
-                kind = "finding"
+            if head_word in FINDING_SUBJECTS:
+                # "a study found / polls show" is a finding; "the report said" is writing
+                kind = (
+                    "finding" if lemma in FINDING_VERBS else "writing" if kind == "speech" else kind
+                )
         cue = [(tok.start, tok.end)]
         prt = [c for c in children if c.dep == "prt" or (c.dep == "prep" and c.lower == "for")]
         cue += [(c.start, c.end) for c in prt if c.i == tok.i + 1]
