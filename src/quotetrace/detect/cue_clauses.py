@@ -193,7 +193,7 @@ class CueClauseDetector:
         for sent in sentences:
             for tok in sent.tokens:
                 if is_cue_token(tok, self.lex):
-                    cand = self._clause(text, sent, tok)
+                    cand = self.clause(text, sent, tok)
                     if cand is not None:
                         out.append(cand)
         return out
@@ -204,7 +204,8 @@ class CueClauseDetector:
         lemma = self.lex.cue_form[tok.lower]
         return lemma, self.lex.cue_kind.get(lemma, "speech")
 
-    def _clause(self, text: str, sent: ParsedSentence, tok: Token) -> Candidate | None:
+    def clause(self, text: str, sent: ParsedSentence, tok: Token) -> Candidate | None:
+        """The candidate for the cue verb ``tok``, or None when it has no content."""
         lemma, kind = self.cue_info(sent, tok)
         children = sent.children(tok.i)
         content, full, rule = self._content(text, sent, tok, lemma, children)
@@ -239,7 +240,7 @@ class CueClauseDetector:
             speaker=(speaker,) if speaker else (),
             speaker_name_hint=self._appositive_name(sent, subject) if subject else None,
             speaker_anchor=anchor,
-            addressee=self._addressee(sent, tok, lemma, children),
+            addressee=self.addressee(sent, tok, lemma, children),
             kind=kind,
             sentence=(sent.start, sent.end),
             negated=negated,
@@ -444,7 +445,7 @@ class CueClauseDetector:
                     return " ".join(t.text for t in toks)
         return None
 
-    def _addressee(
+    def addressee(
         self, sent: ParsedSentence, tok: Token, lemma: str, children: list[Token]
     ) -> tuple[tuple[int, int], ...]:
         if lemma in ADDRESSEE_OBJECT:

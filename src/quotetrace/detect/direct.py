@@ -155,10 +155,10 @@ class DirectQuoteDetector:
             ]
             subject = after[0] if after else None
         speaker = self.clauses.mention_span(sent, subject) if subject is not None else None
-        cand = self.clauses._clause(text, sent, tok)  # noqa: SLF001 - shares addressee rules
+        cand = self.clauses.clause(text, sent, tok)
         addressee = cand.addressee if cand is not None else ()
         if cand is None:
-            addressee = self.clauses._addressee(sent, tok, lemma, sent.children(tok.i))  # noqa: SLF001
+            addressee = self.clauses.addressee(sent, tok, lemma, sent.children(tok.i))
         return Candidate(
             content=quote.content,
             type="direct",
