@@ -110,7 +110,9 @@ def test_the_decompressed_size_cap_stops_the_file(tmp_path: Path) -> None:
     assert report.records < 8
 
 
-def _fake_pipeline(items: Iterable[Article | Failure], *, jobs: int = 1) -> Iterator[Document]:
+def _fake_pipeline(
+    items: Iterable[Article | Failure], *, jobs: int = 1, **options: object
+) -> Iterator[Document]:
     """Stands in for the spaCy pipeline in ``run_ingest``: no quotes, ingest failures kept."""
     for item in items:
         if isinstance(item, Failure):

@@ -56,6 +56,8 @@ def _day(value: str) -> str:
 
 
 def _kinds(value: str) -> tuple[str, ...]:
+    if value.strip() == "all":
+        return tuple(KINDS)
     kinds = tuple(k.strip() for k in value.split(",") if k.strip())
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
@@ -145,6 +147,13 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", help="files, folders, globs, .warc(.gz), or - (stdin)")
     _db_argument(parser)
     parser.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument(
+        "--kinds",
+        type=_kinds,
+        default=("speech", "writing"),
+        help="kinds of attribution to analyse: comma list or 'all' (default speech,writing; "
+        "'all' also finds thoughts and findings, and is slower)",
+    )
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
 
 
@@ -168,7 +177,7 @@ def run_ingest(args: argparse.Namespace) -> int:
                 yield item
 
         items = iter_inputs(args.paths, report=report, stdin=sys.stdin.buffer)
-        docs: Iterable[Any] = run_pipeline(fresh(items), jobs=args.jobs)
+        docs: Iterable[Any] = run_pipeline(fresh(items), jobs=args.jobs, kinds=args.kinds)
         show = args.progress if args.progress is not None else sys.stderr.isatty()
         if show:
             from tqdm import tqdm
