@@ -156,7 +156,9 @@ class Resolver:
             ent_id = state.pronoun(start, THIRD_PERSON.get(low, "n"), exclude)
             ent = state.entities.get(ent_id)
             return Party(mention, ent.name if ent else None, ent.id if ent else None)
-        ent = state.entities.at(start, end)
+        # "the mayor of London": the head is before "of"
+        head_end = start + low.index(" of ") if " of " in low and _lower_head(surface) else end
+        ent = state.entities.at(start, head_end)
         if ent is None and low.split()[-1:] and low.split()[-1] in MEDIA_NOUNS:
             ent = state.entities.first_in(start, end)  # "Reuters news agency" is Reuters
         if ent is not None:
@@ -245,6 +247,12 @@ class Resolver:
             if same:
                 break
         return None, ()
+
+
+def _lower_head(surface: str) -> bool:
+    """Is the word before " of " a common noun ("The mayor of London", "3000 of the Guard")?"""
+    before = surface[: surface.lower().index(" of ")].split()
+    return bool(before) and not before[-1][:1].isupper()
 
 
 def _parents_first(drafts: Sequence[Draft]) -> list[int]:
