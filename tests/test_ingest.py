@@ -527,3 +527,17 @@ def test_bench_html_on_a_tiny_folder(tmp_path: Path) -> None:
     assert result["shingles"]["precision"] == pytest.approx(1.0)  # p2 predicts nothing
     assert result["shingles"]["recall"] == pytest.approx(0.5)
     assert bench_html.main([str(tmp_path), "--limit", "1"]) == 0
+
+
+def test_gzipped_inputs_are_read_and_broken_ones_reported(tmp_path: Path) -> None:
+    (tmp_path / "story.txt.gz").write_bytes(gzip.compress("“We won,” she said.\n".encode()))
+    page = "<html><head><title>Vote</title></head><body><article><p>" + "Words here. " * 30
+    (tmp_path / "page.html.gz").write_bytes(
+        gzip.compress((page + "</p></article></body></html>").encode())
+    )
+    (tmp_path / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    items = list(iter_articles([str(tmp_path)]))
+    by_id = {item.article_id if isinstance(item, Failure) else item.id: item for item in items}
+    assert isinstance(by_id["story"], Article) and "We won" in by_id["story"].text
+    assert isinstance(by_id["page"], Article) and by_id["page"].from_html
+    assert isinstance(by_id["broken"], Failure) and "gzip" in by_id["broken"].reason

@@ -9,9 +9,11 @@ body text).
 from __future__ import annotations
 
 import glob
+import gzip
 import io
 import os
 import sys
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -56,7 +58,7 @@ __all__ = [
     "read_text_file",
 ]
 
-INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json")
+INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".gz")
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -64,7 +66,9 @@ def _read_file(path: Path) -> Iterator[Article | Failure]:
     """One file by its extension; anything unknown is read as plain text."""
     suffix = path.suffix.lower()
     try:
-        if suffix == ".jsonl":
+        if suffix == ".gz":
+            yield from _read_gzip(path)
+        elif suffix == ".jsonl":
             yield from iter_jsonl(path)
         elif suffix == ".json":
             yield from iter_json_file(path)
@@ -76,6 +80,27 @@ def _read_file(path: Path) -> Iterator[Article | Failure]:
         yield Failure(path.stem, str(err), str(path))
     except OSError as err:
         yield Failure(path.stem, (err.strerror or str(err)).lower(), str(path))
+
+
+def _read_gzip(path: Path) -> Iterator[Article | Failure]:
+    """A gzipped .txt/.html/.jsonl (crawls often are), decompressed with a size cap."""
+    inner = Path(path.stem)  # "page.html.gz" -> "page.html"
+    stem, kind = inner.stem, inner.suffix.lower()
+    try:
+        with gzip.open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+        yield Failure(stem, f"broken gzip file ({err})", str(path))
+        return
+    if len(data) > MAX_FILE_BYTES:
+        yield Failure(stem, f"decompressed size over {MAX_FILE_BYTES / 1e6:.0f} MB", str(path))
+        return
+    if kind in (".html", ".htm"):
+        yield article_from_html(data, id=stem, source=str(path))
+    elif kind in (".jsonl", ".json"):
+        yield from iter_json_lines(io.StringIO(decode_bytes(data)), stem=stem, source=str(path))
+    else:
+        yield article_from_text(decode_bytes(data), id=stem, source=str(path))
 
 
 def _folder_files(folder: Path) -> list[Path]:
@@ -94,7 +119,7 @@ def _read_path(path: Path) -> Iterator[Article | Failure]:
         files = _folder_files(path)
         if not files:
             yield Failure(
-                path.name, "folder holds no .txt/.html/.htm/.jsonl/.json files", str(path)
+                path.name, "folder holds no .txt/.html/.htm/.jsonl/.json(.gz) files", str(path)
             )
         for file in files:
             yield from _read_file(file)
