@@ -248,3 +248,20 @@ def test_process_all_turns_failures_into_error_documents(pipe: Pipeline) -> None
     docs = list(pipe.process_all(items))
     assert [d.article.id for d in docs] == ["ok", "bad", "empty"]
     assert [d.error for d in docs] == [None, "binary file, not text", "empty article"]
+
+
+def test_join_turns_makes_one_quote_per_speaker_turn() -> None:
+    text = (
+        "“The plant will close in June,” said Peter Hall, the director. "
+        "“Nobody will lose their pension. My deputy told me, ‘We have the money.’”"
+    )
+    separate = Pipeline().process(Article("t", text))
+    joined = Pipeline(join_turns=True).process(Article("t", text))
+    top = [q for q in separate.quotes if q.parent is None]
+    assert len(top) == 2
+    (one,) = [q for q in joined.quotes if q.parent is None]
+    assert one.content == top[0].content + top[1].content
+    assert one.speaker is not None and one.speaker.name == "Peter Hall"
+    assert all(q.parent == one.id for q in joined.quotes if q is not one)
+    for q in joined.quotes:
+        assert q.text == " ".join(text[s:e] for s, e in q.content)

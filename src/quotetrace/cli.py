@@ -62,7 +62,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
         articles = iter_articles(args.paths, stdin=sys.stdin.buffer)
         show = args.progress if args.progress is not None else sys.stderr.isatty()
         for doc in _progress(
-            run_pipeline(articles, jobs=args.jobs, topics=args.topics, kinds=args.kinds),
+            run_pipeline(
+                articles,
+                jobs=args.jobs,
+                topics=args.topics,
+                kinds=args.kinds,
+                join_turns=args.join_turns,
+            ),
             enabled=show,
             desc="extract",
         ):
@@ -89,7 +95,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _gold_extractor(
-    jobs: int, topics: bool = False, kinds: Sequence[str] = DEFAULT_KINDS
+    jobs: int,
+    topics: bool = False,
+    kinds: Sequence[str] = DEFAULT_KINDS,
+    join_turns: bool = False,
 ) -> Callable[[Sequence[evaluate.GoldDoc]], dict[str, dict[str, Any]]]:
     def extract(gold_docs: Sequence[evaluate.GoldDoc]) -> dict[str, dict[str, Any]]:
         from quotetrace.output.jsonl import document_to_dict
@@ -99,7 +108,7 @@ def _gold_extractor(
         )
         show = sys.stderr.isatty()
         docs = _progress(
-            run_pipeline(articles, jobs=jobs, topics=topics, kinds=kinds),
+            run_pipeline(articles, jobs=jobs, topics=topics, kinds=kinds, join_turns=join_turns),
             enabled=show,
             desc="eval",
             total=len(gold_docs),
@@ -110,7 +119,7 @@ def _gold_extractor(
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    return evaluate.run(args, _gold_extractor(args.jobs, args.topics, args.types))
+    return evaluate.run(args, _gold_extractor(args.jobs, args.topics, args.types, args.join_turns))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -134,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--output", "-o", help="write here instead of stdout")
     ex.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
     ex.add_argument(
+        "--join-turns",
+        action="store_true",
+        help="one quote per speaker turn: “A,” said X. “B.” in one paragraph is one quote with two "
+        "spans, as PolNeAR annotates it (default: two quotes)",
+    )
+    ex.add_argument(
         "--topics",
         action="store_true",
         help="also report speech acts whose content is a noun phrase or prepositional object "
@@ -153,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="score the extractor against annotated gold (FORMAT.md §3)")
     evaluate.add_arguments(ev)
     ev.add_argument("--jobs", "-j", type=int, default=1)
+    ev.add_argument(
+        "--join-turns",
+        action="store_true",
+        help="one quote per speaker turn: “A,” said X. “B.” in one paragraph is one quote with two "
+        "spans, as PolNeAR annotates it (default: two quotes)",
+    )
     ev.add_argument(
         "--topics",
         action="store_true",

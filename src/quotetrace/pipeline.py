@@ -45,15 +45,18 @@ class Pipeline:
         lexicons: Lexicons | None = None,
         topics: bool = False,
         kinds: Sequence[str] = DEFAULT_KINDS,
+        join_turns: bool = False,
     ) -> None:
         """``topics=True`` also reports speech acts whose content is only a noun phrase or a
         prepositional object ("criticized the plan", "warned against hackers"), as PolNeAR
         annotates them; by default only a core set of verbs takes noun-phrase contents.
         ``kinds``: the kinds of attribution wanted; sentences whose only cue words are of other
-        kinds are not parsed (thoughts and findings need ``kinds=ALL_KINDS``)."""
+        kinds are not parsed (thoughts and findings need ``kinds=ALL_KINDS``).
+        ``join_turns``: "“A,” said X. “B.”" in one paragraph is one quote with two spans (as
+        PolNeAR annotates it) instead of two quotes (our convention)."""
         self.lex = lexicons or load()
         self.analyzer: Analyzer = analyzer or SpacyAnalyzer()
-        self.options = {"topics": topics}
+        self.join_turns = join_turns
         self.clauses = CueClauseDetector(self.lex, topics=topics)
         self.according = AccordingToDetector(self.clauses)
         self.colon = ColonDetector(self.lex)
@@ -176,6 +179,8 @@ class Pipeline:
                 )
             )
         quotes = self.context(text, quotes, entity_index, sentences, para_spans, published)
+        if self.join_turns:
+            quotes = join_turns(text, quotes)
         return quotes, list(entity_index.entities)
 
     def _parse(self, text: str, sentences: list[Span], marks: list[int]) -> list[ParsedSentence]:
@@ -246,6 +251,29 @@ def cue_word_pattern(lexicons: Lexicons, kinds: Sequence[str]) -> re.Pattern[str
             r"the|a|an|he|she|it|they|we|I|his|her|their|its|[A-Z]\w*|:|,)"
         )
     return re.compile("|".join(alternatives) or r"(?!)")
+
+
+def join_turns(text: str, quotes: list[Quote]) -> list[Quote]:
+    """Merge a direct quote that only continues the one before it (same cue, no cue of its own)
+    into that quote, as extra spans; quotes nested in it move to the merged quote."""
+    out: list[Quote] = []
+    moved: dict[str, str] = {}
+    for q in quotes:
+        prev = next((p for p in reversed(out) if p.parent is None), None)
+        if (
+            prev is not None
+            and q.parent is None
+            and q.type == prev.type == "direct"
+            and q.evidence == "direct:no-cue"
+            and q.cue
+            and q.cue == prev.cue
+        ):
+            merged = replace(prev, content=prev.content + q.content)
+            out[out.index(prev)] = replace(merged, text=join_spans(text, merged.content))
+            moved[q.id] = prev.id
+            continue
+        out.append(replace(q, parent=moved.get(q.parent, q.parent)) if q.parent else q)
+    return out
 
 
 def _pieces(text: str, start: int, end: int) -> Iterator[Span]:

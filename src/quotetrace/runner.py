@@ -15,8 +15,8 @@ from quotetrace.pipeline import DEFAULT_KINDS, Pipeline
 _worker_pipeline: list[Pipeline] = []  # filled in each worker by _init_worker
 
 
-def _init_worker(topics: bool, kinds: tuple[str, ...]) -> None:
-    _worker_pipeline.append(Pipeline(topics=topics, kinds=kinds))
+def _init_worker(topics: bool, kinds: tuple[str, ...], join_turns: bool) -> None:
+    _worker_pipeline.append(Pipeline(topics=topics, kinds=kinds, join_turns=join_turns))
 
 
 def _work(item: Article | Failure) -> Document:
@@ -30,11 +30,14 @@ def run_pipeline(
     pipeline: Pipeline | None = None,
     topics: bool = False,
     kinds: Sequence[str] = DEFAULT_KINDS,
+    join_turns: bool = False,
 ) -> Iterator[Document]:
-    """Documents in input order; ``topics`` and ``kinds`` as for ``Pipeline``."""
+    """Documents in input order; ``topics``, ``kinds`` and ``join_turns`` as for ``Pipeline``."""
     if jobs <= 1:
-        yield from (pipeline or Pipeline(topics=topics, kinds=kinds)).process_all(items)
+        own = pipeline or Pipeline(topics=topics, kinds=kinds, join_turns=join_turns)
+        yield from own.process_all(items)
         return
     ctx = mp.get_context("spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(topics, tuple(kinds))) as pool:
+    options = (topics, tuple(kinds), join_turns)
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=options) as pool:
         yield from pool.imap(_work, items, chunksize=2)
