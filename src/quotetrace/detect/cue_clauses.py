@@ -114,8 +114,7 @@ STANCE = frozenset(
 )
 FINDING_VERBS = frozenset("show find suggest indicate reveal demonstrate conclude estimate".split())
 FINDING_SUBJECTS = frozenset(
-    """researchers scientists astronomers authors team paper papers findings results observations
-    measurements model models simulations""".split()
+    "paper papers findings results observations measurements model models simulations".split()
 ) | frozenset(
     [
         "poll",
