@@ -59,7 +59,6 @@ class Lexicons:
     titles: frozenset[str]
     diminutives: dict[str, tuple[str, ...]]
     person_nouns: frozenset[str]
-    boilerplate: tuple[str, ...] = ()
 
 
 @cache

@@ -154,10 +154,3 @@ class SpacyAnalyzer:
                 )
             out.append(ParsedSentence(start, end, tuple(tokens)))
         return out
-
-    def parse_full(self, texts: Sequence[str]) -> int:
-        """Run the complete model pipeline (for the benchmark's baseline); returns token count."""
-        import spacy
-
-        nlp = spacy.load(MODEL_PACKAGE)
-        return sum(len(doc) for doc in nlp.pipe(texts, batch_size=self._batch_size))

@@ -132,7 +132,7 @@ class Pipeline:
     ) -> tuple[list[Quote], list[Entity]]:
         paras = paragraphs(text)
         para_spans = [(p.start, p.end) for p in paras]
-        boiler = [b for b in boilerplate]
+        boiler = list(boilerplate)
         sentences = [
             s
             for p in paras

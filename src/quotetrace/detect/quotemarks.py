@@ -97,11 +97,6 @@ def _family(ch: str) -> str:
     return DOUBLE if ch == '"' else SINGLE
 
 
-def _paragraph_ends(text: str) -> list[int]:
-    """Offsets of the line breaks that end paragraphs (any line break counts)."""
-    return [i for i, ch in enumerate(text) if ch == "\n"]
-
-
 def _next_paragraph_start(text: str, i: int) -> int:
     while i < len(text) and text[i].isspace():
         i += 1
