@@ -11,7 +11,8 @@ import pytest
 
 from quotetrace import runner
 from quotetrace.cli import main
-from quotetrace.pipeline import ALL_KINDS, Pipeline
+from quotetrace.kinds import ALL_KINDS
+from quotetrace.pipeline import Pipeline
 
 GOOD = "“The bridge will open in May,” Mayor Anna Berg said on Monday.\n"
 LATIN1 = '"The café is closed," José Müller said.\n'

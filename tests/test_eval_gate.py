@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from quotetrace.evaluate import EvalResult, load_gold, score_documents
+from quotetrace.kinds import ALL_KINDS, DEFAULT_KINDS
 from quotetrace.model import Article
 from quotetrace.output.jsonl import document_to_dict
-from quotetrace.pipeline import ALL_KINDS, DEFAULT_KINDS, Pipeline
+from quotetrace.pipeline import Pipeline
 
 HERE = Path(__file__).parent
 SHARED = HERE.parent.parent / "shared"

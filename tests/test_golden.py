@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from quotetrace.kinds import ALL_KINDS
 from quotetrace.model import Article, Quote
-from quotetrace.pipeline import ALL_KINDS, Pipeline
+from quotetrace.pipeline import Pipeline
 
 GOLDEN = sorted((Path(__file__).parent / "golden").glob("*.json"))
 

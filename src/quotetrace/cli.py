@@ -13,21 +13,9 @@ from typing import Any, TextIO
 
 from quotetrace import bench_html, evaluate
 from quotetrace.errors import QuotetraceError
+from quotetrace.kinds import ALL_KINDS, DEFAULT_KINDS, kinds_argument
 from quotetrace.model import Article, Document, Failure
-from quotetrace.pipeline import ALL_KINDS, DEFAULT_KINDS
 from quotetrace.runner import run_pipeline
-
-
-def _kinds(value: str) -> tuple[str, ...]:
-    if value == "all":
-        return ALL_KINDS
-    kinds = tuple(k.strip() for k in value.split(",") if k.strip())
-    unknown = [k for k in kinds if k not in ALL_KINDS]
-    if unknown:
-        raise argparse.ArgumentTypeError(
-            f"unknown kind(s) {unknown}; choose from {ALL_KINDS} or 'all'"
-        )
-    return kinds
 
 
 def _filter_kinds(doc: Document, kinds: Sequence[str]) -> Document:
@@ -155,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         "('criticized the plan', 'warned against hackers'), as PolNeAR annotates them",
     )
     ex.add_argument(
-        "--kinds", type=_kinds, default=DEFAULT_KINDS,
+        "--kinds", type=kinds_argument, default=DEFAULT_KINDS,
         help="kinds of attribution to keep: comma list of speech,writing,thought,perception,finding "
         "or 'all' (default: speech,writing)",
     )  # fmt: skip

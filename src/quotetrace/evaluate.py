@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from quotetrace.errors import EvaluationError, InputError, QuotetraceError
+from quotetrace.kinds import DEFAULT_KINDS, kinds_argument
 
 Span = tuple[int, int]
 Spans = tuple[Span, ...]
@@ -54,7 +55,6 @@ _PRONOUN_WORDS = """i me my mine myself he him his himself she her hers herself 
     anybody nobody"""
 PRONOUNS = frozenset(_PRONOUN_WORDS.split())
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-KINDS = ("speech", "writing", "thought", "perception", "finding")
 FIELDS = ("content_exact", "cue", "speaker", "speaker_name", "addressee", "parent", "parent_pred")
 _FIELD_LABELS = {
     "content_exact": "content exact",
@@ -883,16 +883,6 @@ def _format_table(result: EvalResult, *, per_document: bool) -> str:
 ExtractFn = Callable[[list[GoldDoc]], Mapping[str, Mapping[str, Any]]]
 
 
-def _kind_list(value: str) -> tuple[str, ...]:
-    if value.strip() == "all":
-        return tuple(KINDS)
-    kinds = tuple(k.strip() for k in value.split(",") if k.strip())
-    unknown = [k for k in kinds if k not in KINDS]
-    if not kinds or unknown:
-        raise argparse.ArgumentTypeError(f"kinds are a comma list of {', '.join(KINDS)}")
-    return kinds
-
-
 def _floor(value: str) -> float:
     """A floor as a fraction; values above 1 are read as percentages."""
     try:
@@ -921,9 +911,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=_count, metavar="N", help="score the first N documents")
     parser.add_argument(
         "--types",
-        type=_kind_list,
+        type=kinds_argument,
         metavar="KINDS",
-        default=("speech", "writing"),
+        default=DEFAULT_KINDS,
         help="count only predicted quotes of these kinds: a comma list or 'all' "
         "(default speech,writing, as `extract` outputs; PolNeAR also marks thoughts: use all)",
     )

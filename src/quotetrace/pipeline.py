@@ -23,6 +23,7 @@ from quotetrace.detect.direct import DirectQuoteDetector
 from quotetrace.detect.quotemarks import find_marked_quotes
 from quotetrace.errors import QuotetraceError
 from quotetrace.findings import headline_findings
+from quotetrace.kinds import DEFAULT_KINDS
 from quotetrace.lexicon import Lexicons, load
 from quotetrace.merge import merge
 from quotetrace.model import Article, Document, Entity, Failure, Party, Quote, Span, join_spans
@@ -31,8 +32,6 @@ from quotetrace.segment import paragraphs
 
 MAX_PARSE_CHARS = 1500  # longer "sentences" (lists, tables, run-ons) are parsed in pieces
 BLOCK_CHARS = 200_000  # very long articles are processed in blocks of whole paragraphs
-ALL_KINDS = ("speech", "writing", "thought", "perception", "finding")
-DEFAULT_KINDS = ("speech", "writing")
 
 
 class Pipeline:

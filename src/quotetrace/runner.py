@@ -9,8 +9,9 @@ from __future__ import annotations
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator, Sequence
 
+from quotetrace.kinds import DEFAULT_KINDS
 from quotetrace.model import Article, Document, Failure
-from quotetrace.pipeline import DEFAULT_KINDS, Pipeline
+from quotetrace.pipeline import Pipeline
 
 _worker_pipeline: list[Pipeline] = []  # filled in each worker by _init_worker
 

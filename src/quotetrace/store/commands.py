@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from quotetrace.errors import StoreError
+from quotetrace.kinds import kinds_argument
 from quotetrace.model import Article, Failure
 
 DEFAULT_DB = "quotetrace.db"
-KINDS = ("speech", "writing", "thought", "perception", "finding")
 
 
 # --- shared -------------------------------------------------------------------------------------
@@ -53,16 +53,6 @@ def _day(value: str) -> str:
         return check_day(value)
     except StoreError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
-
-
-def _kinds(value: str) -> tuple[str, ...]:
-    if value.strip() == "all":
-        return tuple(KINDS)
-    kinds = tuple(k.strip() for k in value.split(",") if k.strip())
-    unknown = [k for k in kinds if k not in KINDS]
-    if unknown:
-        raise argparse.ArgumentTypeError(f"unknown kind(s) {unknown}; choose from {KINDS}")
-    return kinds
 
 
 def _output(path: str | None) -> TextIO:
@@ -149,7 +139,7 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument(
         "--kinds",
-        type=_kinds,
+        type=kinds_argument,
         default=("speech", "writing"),
         help="kinds of attribution to analyse: comma list or 'all' (default speech,writing; "
         "'all' also finds thoughts and findings, and is slower)",
@@ -240,7 +230,9 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--outlet", help="part of an outlet's name")
     parser.add_argument("--since", type=_day, help="published on or after YYYY[-MM[-DD]]")
     parser.add_argument("--until", type=_day, help="published on or before YYYY[-MM[-DD]]")
-    parser.add_argument("--kind", type=_kinds, help="comma list of kinds, e.g. speech,writing")
+    parser.add_argument(
+        "--kind", type=kinds_argument, help="comma list of kinds, e.g. speech,writing"
+    )
     parser.add_argument(
         "--occasion",
         help="interview, phone call, press conference, speech, hearing, statement, ...",

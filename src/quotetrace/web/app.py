@@ -35,6 +35,7 @@ from quotetrace import __version__
 from quotetrace.errors import StoreError, UnreadableArticle
 from quotetrace.findings import headline_findings
 from quotetrace.ingest import article_from_html, article_from_text
+from quotetrace.kinds import ALL_KINDS, parse_kinds
 from quotetrace.model import (
     Article,
     Document,
@@ -48,7 +49,7 @@ from quotetrace.model import (
 )
 from quotetrace.output.chains import chain_in_words
 from quotetrace.output.jsonl import document_to_dict
-from quotetrace.pipeline import ALL_KINDS, Pipeline
+from quotetrace.pipeline import Pipeline
 from quotetrace.store import Store
 from quotetrace.store.search import Sort, check_day
 from quotetrace.web.graph import build_graph, graph_to_dict, speaker_colours, speaker_key
@@ -512,13 +513,12 @@ class _StoreAccess:
 
 def _kinds(value: str | None) -> tuple[str, ...] | None:
     """A comma list of kinds, as the CLI takes them; 422 for an unknown one."""
-    if not value:
+    if not value or not value.replace(",", "").strip():
         return None
-    kinds = tuple(k.strip() for k in value.split(",") if k.strip())
-    unknown = [k for k in kinds if k not in ALL_KINDS]
-    if unknown:
-        raise ApiError(422, f"unknown kind(s): {', '.join(unknown)}", {"kinds": list(ALL_KINDS)})
-    return kinds or None
+    try:
+        return parse_kinds(value)
+    except ValueError as exc:
+        raise ApiError(422, str(exc), {"kinds": list(ALL_KINDS)}) from exc
 
 
 def _with_date(item: dict[str, Any]) -> dict[str, Any]:
