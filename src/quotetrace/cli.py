@@ -56,6 +56,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 topics=args.topics,
                 kinds=args.kinds,
                 join_turns=args.join_turns,
+                cue_model=args.cue_model,
             ),
             enabled=show,
             desc="extract",
@@ -87,6 +88,7 @@ def _gold_extractor(
     topics: bool = False,
     kinds: Sequence[str] = DEFAULT_KINDS,
     join_turns: bool = False,
+    cue_model: str | None = None,
 ) -> Callable[[Sequence[evaluate.GoldDoc]], dict[str, dict[str, Any]]]:
     def extract(gold_docs: Sequence[evaluate.GoldDoc]) -> dict[str, dict[str, Any]]:
         from quotetrace.output.jsonl import document_to_dict
@@ -96,7 +98,14 @@ def _gold_extractor(
         )
         show = sys.stderr.isatty()
         docs = _progress(
-            run_pipeline(articles, jobs=jobs, topics=topics, kinds=kinds, join_turns=join_turns),
+            run_pipeline(
+                articles,
+                jobs=jobs,
+                topics=topics,
+                kinds=kinds,
+                join_turns=join_turns,
+                cue_model=cue_model,
+            ),
             enabled=show,
             desc="eval",
             total=len(gold_docs),
@@ -107,13 +116,23 @@ def _gold_extractor(
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    return evaluate.run(args, _gold_extractor(args.jobs, args.topics, args.types, args.join_turns))
+    extractor = _gold_extractor(args.jobs, args.topics, args.types, args.join_turns, args.cue_model)
+    return evaluate.run(args, extractor)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from quotetrace import bench
 
     return bench.run(args)
+
+
+def _add_cue_model_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cue-model",
+        metavar="FILE",
+        help="a cue model from `quotetrace train`: it judges the clause of every verb, listed "
+        "cue or not (every sentence is parsed: slower)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="kinds of attribution to keep: comma list of speech,writing,thought,perception,finding "
         "or 'all' (default: speech,writing)",
     )  # fmt: skip
+    _add_cue_model_argument(ex)
     ex.add_argument(
         "--include-text", action="store_true", help="add the article text to every line"
     )
@@ -168,7 +188,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="also report speech acts whose content is a noun phrase or prepositional object "
         "('criticized the plan', 'warned against hackers'), as PolNeAR annotates them",
     )
+    _add_cue_model_argument(ev)
     ev.set_defaults(func=cmd_eval)
+
+    from quotetrace import train
+
+    tr = sub.add_parser(
+        "train", help="fit a cue model on gold you hold (FORMAT.md §1); use it with --cue-model"
+    )
+    train.add_arguments(tr)
+    tr.set_defaults(func=train.run)
 
     be = sub.add_parser("bench", help="throughput and peak memory against the full spaCy pipeline")
     from quotetrace import bench

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 from quotetrace.errors import QuotetraceError
@@ -66,19 +67,26 @@ class ParsedSentence:
     end: int
     tokens: tuple[Token, ...]
 
+    @cached_property
+    def _children(self) -> dict[int, list[Token]]:
+        index: dict[int, list[Token]] = {}
+        for t in self.tokens:
+            if t.head != t.i:
+                index.setdefault(t.head, []).append(t)
+        return index
+
     def children(self, i: int) -> list[Token]:
-        return [t for t in self.tokens if t.head == i and t.i != i]
+        return list(self._children.get(i, ()))
 
     def subtree(self, i: int) -> list[Token]:
         """Token ``i`` and everything below it, in text order."""
         keep = {i}
-        changed = True
-        while changed:
-            changed = False
-            for t in self.tokens:
-                if t.i not in keep and t.head in keep and t.head != t.i:
-                    keep.add(t.i)
-                    changed = True
+        stack = [i]
+        while stack:
+            for c in self._children.get(stack.pop(), ()):
+                if c.i not in keep:
+                    keep.add(c.i)
+                    stack.append(c.i)
         return [t for t in self.tokens if t.i in keep]
 
     def ancestors(self, i: int) -> list[Token]:

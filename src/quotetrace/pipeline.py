@@ -15,8 +15,9 @@ from dataclasses import replace
 from quotetrace.attribute.entities import EntityFinder
 from quotetrace.attribute.resolve import Resolver
 from quotetrace.context import ContextFinder
+from quotetrace.cue_model import CueModel, clause_features
 from quotetrace.detect.according_to import AccordingToDetector
-from quotetrace.detect.candidate import hull
+from quotetrace.detect.candidate import Candidate, hull
 from quotetrace.detect.colon import ColonDetector, person_names
 from quotetrace.detect.cue_clauses import CueClauseDetector
 from quotetrace.detect.direct import DirectQuoteDetector
@@ -45,6 +46,7 @@ class Pipeline:
         topics: bool = False,
         kinds: Sequence[str] = DEFAULT_KINDS,
         join_turns: bool = False,
+        cue_model: CueModel | None = None,
     ) -> None:
         """``topics=True`` also reports speech acts whose content is only a noun phrase or a
         prepositional object ("criticized the plan", "warned against hackers"), as PolNeAR
@@ -52,11 +54,15 @@ class Pipeline:
         ``kinds``: the kinds of attribution wanted; sentences whose only cue words are of other
         kinds are not parsed (thoughts and findings need ``kinds=ALL_KINDS``).
         ``join_turns``: "“A,” said X. “B.”" in one paragraph is one quote with two spans (as
-        PolNeAR annotates it) instead of two quotes (our convention)."""
+        PolNeAR annotates it) instead of two quotes (our convention).
+        ``cue_model``: a learned judge (``quotetrace train``) for the clause of every verb, listed
+        in the cue lexicon or not; every sentence is then parsed, which is slower."""
         self.lex = lexicons or load()
         self.analyzer: Analyzer = analyzer or SpacyAnalyzer()
         self.join_turns = join_turns
-        self.clauses = CueClauseDetector(self.lex, topics=topics)
+        self.cue_model = cue_model
+        # with a model, every frame is proposed (noun-phrase contents included) and the model judges
+        self.clauses = CueClauseDetector(self.lex, topics=topics or cue_model is not None)
         self.according = AccordingToDetector(self.clauses)
         self.colon = ColonDetector(self.lex)
         self.direct = DirectQuoteDetector(self.lex, self.clauses)
@@ -141,18 +147,15 @@ class Pipeline:
         marked = find_marked_quotes(text)
         marks = sorted({q.open for q in marked} | {q.close for q in marked if q.close is not None})
         parsed = self._parse(text, sentences, marks)
-        clauses = (
-            self.clauses(text, parsed)
-            + self.according(text, parsed)
-            + self.colon(text, person_names(parsed), boiler)
-        )
+        listed, judged = self._cue_clauses(text, parsed)
+        others = self.according(text, parsed) + self.colon(text, person_names(parsed), boiler)
         # quote marks in page furniture (a photo caption) are never quotes
         direct = [
             c
-            for c in self.direct(text, marked, parsed, clauses)
+            for c in self.direct(text, marked, parsed, listed + others)
             if not any(b[0] <= c.start < b[1] for b in boiler)
         ]
-        drafts = merge(text, marked, direct, clauses)
+        drafts = merge(text, marked, direct, judged + others)
         entity_index = self.entities(text, parsed, boiler)
         resolved = self.resolver(text, drafts, entity_index, sentences, parsed, para_spans)
         ids = [f"q{i + 1}" for i in range(len(drafts))]
@@ -182,9 +185,34 @@ class Pipeline:
             quotes = join_turns(text, quotes)
         return quotes, list(entity_index.entities)
 
+    def _cue_clauses(
+        self, text: str, parsed: list[ParsedSentence]
+    ) -> tuple[list[Candidate], list[Candidate]]:
+        """Clauses of listed cue verbs (evidence for direct quotes), and the clauses that may
+        become quotes: the same without a cue model, else every verb's clause the model accepts."""
+        if self.cue_model is None:
+            listed = self.clauses(text, parsed)
+            return listed, listed
+        listed, judged = [], []
+        for sent, tok, cand in self.clauses.verb_clauses(text, parsed, every_verb=True):
+            if not cand.evidence.startswith("open-cue"):
+                listed.append(cand)
+            if self.cue_model.accepts(clause_features(self.clauses, text, sent, tok, cand)):
+                judged.append(cand)
+        return listed, judged
+
+    def parse_all(self, text: str) -> list[ParsedSentence]:
+        """Every sentence of ``text`` parsed (training a cue model needs them all)."""
+        spans = [
+            piece for p in paragraphs(text) for s in p.sentences for piece in _pieces(text, *s)
+        ]
+        return self.analyzer.parse(text, spans)
+
     def _parse(self, text: str, sentences: list[Span], marks: list[int]) -> list[ParsedSentence]:
         """Parse only the sentences that hold a quotation mark (not an apostrophe), a cue word,
-        "according to" or a closing colon."""
+        "according to" or a closing colon; with a cue model, every sentence."""
+        if self.cue_model is not None:
+            return self.analyzer.parse(text, [p for s in sentences for p in _pieces(text, *s)])
         selected: list[Span] = []
         for s, e in sentences:
             piece = text[s:e]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator, Sequence
 
+from quotetrace.cue_model import CueModel
 from quotetrace.kinds import DEFAULT_KINDS
 from quotetrace.model import Article, Document, Failure
 from quotetrace.pipeline import Pipeline
@@ -16,8 +17,17 @@ from quotetrace.pipeline import Pipeline
 _worker_pipeline: list[Pipeline] = []  # filled in each worker by _init_worker
 
 
-def _init_worker(topics: bool, kinds: tuple[str, ...], join_turns: bool) -> None:
-    _worker_pipeline.append(Pipeline(topics=topics, kinds=kinds, join_turns=join_turns))
+def _make_pipeline(
+    topics: bool, kinds: Sequence[str], join_turns: bool, cue_model: str | None
+) -> Pipeline:
+    model = CueModel.load(cue_model) if cue_model else None
+    return Pipeline(topics=topics, kinds=kinds, join_turns=join_turns, cue_model=model)
+
+
+def _init_worker(
+    topics: bool, kinds: tuple[str, ...], join_turns: bool, cue_model: str | None
+) -> None:
+    _worker_pipeline.append(_make_pipeline(topics, kinds, join_turns, cue_model))
 
 
 def _work(item: Article | Failure) -> Document:
@@ -32,13 +42,17 @@ def run_pipeline(
     topics: bool = False,
     kinds: Sequence[str] = DEFAULT_KINDS,
     join_turns: bool = False,
+    cue_model: str | None = None,
 ) -> Iterator[Document]:
-    """Documents in input order; ``topics``, ``kinds`` and ``join_turns`` as for ``Pipeline``."""
+    """Documents in input order; ``topics``, ``kinds`` and ``join_turns`` as for ``Pipeline``;
+    ``cue_model`` is the path of a trained cue model (``quotetrace train``)."""
+    if cue_model:
+        CueModel.load(cue_model)  # a bad file is the command's error, before any work starts
     if jobs <= 1:
-        own = pipeline or Pipeline(topics=topics, kinds=kinds, join_turns=join_turns)
+        own = pipeline or _make_pipeline(topics, kinds, join_turns, cue_model)
         yield from own.process_all(items)
         return
     ctx = mp.get_context("spawn")
-    options = (topics, tuple(kinds), join_turns)
+    options = (topics, tuple(kinds), join_turns, cue_model)
     with ctx.Pool(jobs, initializer=_init_worker, initargs=options) as pool:
         yield from pool.imap(_work, items, chunksize=2)

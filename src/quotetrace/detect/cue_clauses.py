@@ -8,7 +8,7 @@ the same clauses as evidence; the merge step decides which reading wins.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from quotetrace.detect.candidate import Candidate
 from quotetrace.lexicon import Lexicons
@@ -154,6 +154,32 @@ def is_cue_token(token: Token, lexicons: Lexicons) -> bool:
     )
 
 
+# Verbs that are never cues by themselves (auxiliaries and copulas), even for a learned cue model.
+_NEVER_CUES = frozenset(
+    "be am is are was were been being have has had having do does did done doing".split()
+)
+
+
+def is_open_verb(token: Token) -> bool:
+    """Any full verb: a candidate cue for a learned cue model (``quotetrace train``)."""
+    return token.pos == "VERB" and token.tag[:2] == "VB" and token.lower not in _NEVER_CUES
+
+
+def guess_lemma(form: str) -> str:
+    """A crude stem for a verb the lexicons do not list ("lambasted" -> "lambast")."""
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
+        if form.endswith(suffix) and len(form) - len(suffix) >= 3:
+            return form[: len(form) - len(suffix)] + repl
+    return form
+
+
 def _span_of(tokens: Iterable[Token]) -> tuple[int, int] | None:
     toks = [t for t in tokens if t.pos != "PUNCT" or t.text in "\"“”‘’'«»"]
     if not toks:
@@ -178,26 +204,37 @@ class CueClauseDetector:
         self.topics = topics
 
     def __call__(self, text: str, sentences: Iterable[ParsedSentence]) -> list[Candidate]:
-        out: list[Candidate] = []
+        return [cand for _, _, cand in self.verb_clauses(text, sentences)]
+
+    def verb_clauses(
+        self, text: str, sentences: Iterable[ParsedSentence], *, every_verb: bool = False
+    ) -> Iterator[tuple[ParsedSentence, Token, Candidate]]:
+        """(sentence, cue token, candidate) for every cue verb with content; ``every_verb`` also
+        tries verbs the lexicon does not list, for a learned cue model to judge."""
         for sent in sentences:
             for tok in sent.tokens:
-                if is_cue_token(tok, self.lex):
-                    cand = self.clause(text, sent, tok)
+                listed = is_cue_token(tok, self.lex)
+                if listed or every_verb and is_open_verb(tok):
+                    cand = self.clause(text, sent, tok, open_cue=not listed)
                     if cand is not None:
-                        out.append(cand)
-        return out
+                        yield sent, tok, cand
 
     # -- the parts of a clause -------------------------------------------------------------
 
     def cue_info(self, sent: ParsedSentence, tok: Token) -> tuple[str, str]:
-        lemma = self.lex.cue_form[tok.lower]
+        lemma = self.lex.cue_form.get(tok.lower)
+        if lemma is None:
+            return guess_lemma(tok.lower), "speech"
         return lemma, self.lex.cue_kind.get(lemma, "speech")
 
-    def clause(self, text: str, sent: ParsedSentence, tok: Token) -> Candidate | None:
-        """The candidate for the cue verb ``tok``, or None when it has no content."""
+    def clause(
+        self, text: str, sent: ParsedSentence, tok: Token, *, open_cue: bool = False
+    ) -> Candidate | None:
+        """The candidate for the cue verb ``tok``, or None when it has no content. ``open_cue``:
+        a verb no lexicon lists, which takes every content rule (a learned model decides)."""
         lemma, kind = self.cue_info(sent, tok)
         children = sent.children(tok.i)
-        content, full, rule = self._content(text, sent, tok, lemma, children)
+        content, full, rule = self._content(text, sent, tok, lemma, children, open_cue=open_cue)
         if content is None:
             return None
         subject = self.subject(sent, tok)
@@ -223,7 +260,7 @@ class CueClauseDetector:
         return Candidate(
             content=(content,),
             type="indirect",
-            evidence=f"cue-clause:{rule}",
+            evidence=f"{'open-cue' if open_cue else 'cue-clause'}:{rule}",
             cue=tuple(sorted(cue)),
             cue_lemma=lemma,
             speaker=(speaker,) if speaker else (),
@@ -244,6 +281,8 @@ class CueClauseDetector:
         tok: Token,
         lemma: str,
         children: list[Token],
+        *,
+        open_cue: bool = False,
     ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, str]:
         comps = [c for c in children if c.dep == "ccomp"]
         if comps:
@@ -273,6 +312,11 @@ class CueClauseDetector:
             start_tok = objs[0] if objs else xcomps[0]
             toks = [*sent.subtree(start_tok.i), *sent.subtree(xcomps[0].i)]
             span = _span_of(toks)
+            if span is not None:
+                return _trim(text, *span), span, "xcomp"
+        if open_cue and xcomps and sent.tokens[xcomps[0].i - 1].lower == "to":
+            # "pledged to cut taxes", "wants to meet": the infinitive
+            span = _span_of(sent.subtree(xcomps[0].i))
             if span is not None:
                 return _trim(text, *span), span, "xcomp"
         if lemma in STANCE:
@@ -306,9 +350,8 @@ class CueClauseDetector:
                 span = _span_of(toks)
                 if span is not None:
                     return _trim(text, *span), span, "object-complement"
-        if objs and (
-            lemma in NP_CONTENT or self.topics and self.lex.cue_kind.get(lemma) == "speech"
-        ):
+        topics = self.topics and self.lex.cue_kind.get(lemma) == "speech" or open_cue
+        if objs and (lemma in NP_CONTENT or topics):
             obj = objs[0]
             if obj.lower in NON_CONTENT_OBJECTS:
                 return None, None, ""
@@ -317,7 +360,7 @@ class CueClauseDetector:
                 span = _span_of(toks)
                 if span is not None:
                     return _trim(text, *span), span, "object"
-        if self.topics and not objs and self.lex.cue_kind.get(lemma) == "speech":
+        if topics and not objs:
             preps = [
                 c for c in children if c.dep == "prep" and c.i > tok.i and c.lower in PREP_CONTENT
             ]

@@ -1,0 +1,209 @@
+"""``quotetrace train``: fit a cue model (``cue_model.CueModel``) on gold the user holds.
+
+Every verb of every training sentence proposes its clause (listed cue or not, every content frame);
+a clause is a positive example when its content matches a gold quote as ``eval`` would count it
+(Jaccard >= 0.5 on FORMAT.md §3 character sets). A logistic regression (scikit-learn) learns which
+clauses are attributions; the acceptance threshold is chosen on cross-validated probabilities
+(documents kept whole per fold) to maximise the quote F1 those clauses would give.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from quotetrace.cue_model import CueModel, clause_features
+from quotetrace.errors import QuotetraceError
+from quotetrace.evaluate import GoldDoc, jaccard, load_gold, span_set
+from quotetrace.kinds import ALL_KINDS
+from quotetrace.pipeline import Pipeline
+
+
+class TrainingError(QuotetraceError):
+    """The gold cannot train a model (no documents, or no positive or no negative clause)."""
+
+
+@dataclass(frozen=True)
+class Example:
+    doc: int  # index of the gold document (cross-validation keeps documents whole)
+    features: tuple[str, ...]
+    gold: int | None  # index of the gold quote this clause matches (J >= 0.5), else None
+
+
+def examples_of(pipeline: Pipeline, gold: GoldDoc, doc: int) -> list[Example]:
+    """One example per verb clause of ``gold.text``; clauses on optional gold are left out."""
+    text = gold.text
+    scored = [(i, span_set(text, g.content)) for i, g in enumerate(gold.quotes) if not g.optional]
+    optional = [span_set(text, g.content) for g in gold.quotes if g.optional]
+    out = []
+    parsed = pipeline.parse_all(text)
+    for sent, tok, cand in pipeline.clauses.verb_clauses(text, parsed, every_verb=True):
+        chars = span_set(text, cand.content)
+        if any(jaccard(chars, o) >= 0.5 for o in optional):
+            continue
+        best, best_j = None, 0.0
+        for i, g in scored:
+            j = jaccard(chars, g)
+            if j > best_j:
+                best, best_j = i, j
+        features = tuple(clause_features(pipeline.clauses, text, sent, tok, cand))
+        out.append(Example(doc, features, best if best_j >= 0.5 else None))
+    return out
+
+
+_worker: list[Pipeline] = []
+
+
+def _init_worker() -> None:
+    _worker.append(_training_pipeline())
+
+
+def _work(item: tuple[int, GoldDoc]) -> list[Example]:
+    return examples_of(_worker[0], item[1], item[0])
+
+
+def _training_pipeline() -> Pipeline:
+    return Pipeline(kinds=ALL_KINDS, topics=True)
+
+
+def collect_examples(
+    golds: Sequence[GoldDoc], *, jobs: int = 1, pipeline: Pipeline | None = None
+) -> Iterator[list[Example]]:
+    """Examples per document, in order; ``jobs`` > 1 parses in worker processes."""
+    items = list(enumerate(golds))
+    if jobs <= 1:
+        own = pipeline or _training_pipeline()
+        for i, gold in items:
+            yield examples_of(own, gold, i)
+        return
+    with mp.get_context("spawn").Pool(jobs, initializer=_init_worker) as pool:
+        yield from pool.imap(_work, items, chunksize=4)
+
+
+def best_threshold(
+    probabilities: Sequence[float], examples: Sequence[Example], n_gold: int
+) -> tuple[float, float]:
+    """The threshold that maximises 2·hits / (gold + accepted), hits counting each gold quote
+    once; and that F1. The threshold sits halfway to the first clause left out."""
+    order = sorted(range(len(examples)), key=lambda i: -probabilities[i])
+    hit: set[tuple[int, int]] = set()
+    best_at, best_f1 = -1, 0.0
+    for rank, i in enumerate(order):
+        ex = examples[i]
+        if ex.gold is not None:
+            hit.add((ex.doc, ex.gold))
+        f1 = 2 * len(hit) / (n_gold + rank + 1) if n_gold + rank + 1 else 0.0
+        if f1 > best_f1:
+            best_at, best_f1 = rank, f1
+    if best_at < 0:
+        return 0.5, 0.0
+    last = probabilities[order[best_at]]
+    following = probabilities[order[best_at + 1]] if best_at + 1 < len(order) else 0.0
+    return (last + following) / 2, best_f1
+
+
+def fit(
+    examples: Sequence[Example], n_gold: int, *, c: float = 0.5, folds: int = 5
+) -> tuple[CueModel, dict[str, Any]]:
+    """A model and a report of the cross-validated figures."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    labels = [int(ex.gold is not None) for ex in examples]
+    if not examples or len(set(labels)) < 2:
+        raise TrainingError(
+            "the gold gives no clause to learn from: it needs both clauses that match a gold "
+            "quote and clauses that do not"
+        )
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform([dict.fromkeys(ex.features, 1) for ex in examples]).tocsr()
+    matrix.indices = matrix.indices.astype("int32")  # liblinear takes 32-bit indices only
+    matrix.indptr = matrix.indptr.astype("int32")
+    classifier = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
+    docs = [ex.doc for ex in examples]
+    n_folds = min(folds, len(set(docs)))
+    report: dict[str, Any] = {
+        "examples": len(examples),
+        "positive": sum(labels),
+        "gold_quotes": n_gold,
+        "features": len(vectorizer.feature_names_),
+    }
+    threshold = 0.5
+    if n_folds >= 2:
+        probabilities = cross_val_predict(
+            classifier,
+            matrix,
+            labels,
+            groups=docs,
+            cv=GroupKFold(n_splits=n_folds),
+            method="predict_proba",
+        )[:, 1]
+        threshold, f1 = best_threshold(list(probabilities), examples, n_gold)
+        report["cv_folds"] = n_folds
+        report["cv_clause_f1"] = round(100 * f1, 1)
+    classifier.fit(matrix, labels)
+    weights = {
+        name: round(float(w), 5)
+        for name, w in zip(vectorizer.feature_names_, classifier.coef_[0], strict=True)
+        if abs(w) >= 1e-4
+    }
+    report["threshold"] = round(float(threshold), 4)
+    model = CueModel(weights, float(classifier.intercept_[0]), float(threshold), report)
+    return model, report
+
+
+def train(
+    golds: Sequence[GoldDoc], *, jobs: int = 1, pipeline: Pipeline | None = None, c: float = 0.5
+) -> tuple[CueModel, dict[str, Any]]:
+    if not golds:
+        raise TrainingError("no gold documents to train on")
+    examples: list[Example] = []
+    for batch in _progress(collect_examples(golds, jobs=jobs, pipeline=pipeline), len(golds)):
+        examples += batch
+    n_gold = sum(1 for g in golds for q in g.quotes if not q.optional)
+    return fit(examples, n_gold, c=c)
+
+
+def _progress(items: Iterable[list[Example]], total: int) -> Iterable[list[Example]]:
+    if not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc="train", unit="doc", file=sys.stderr, leave=False)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("gold", nargs="+", help="gold files (FORMAT.md §1 JSONL, or gold json)")
+    parser.add_argument("--output", "-o", required=True, help="where to write the model (JSON)")
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="worker processes for parsing")
+    parser.add_argument(
+        "--c", type=float, default=0.5, help="inverse regularisation strength (default 0.5)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    golds = [doc for path in args.gold for doc in load_gold(path)]
+    model, report = train(golds, jobs=args.jobs, c=args.c)
+    model.save(args.output)
+    seconds = time.perf_counter() - started
+    print(
+        f"trained on {len(golds)} documents, {report['gold_quotes']} gold quotes: "
+        f"{report['examples']} clauses ({report['positive']} match a gold quote), "
+        f"{report['features']} features, in {seconds:.0f} s"
+    )
+    if "cv_clause_f1" in report:
+        print(
+            f"{report['cv_folds']}-fold cross-validation: threshold {report['threshold']}, "
+            f"quote F1 from clauses alone {report['cv_clause_f1']}"
+        )
+    top = sorted(model.weights.items(), key=lambda kv: -kv[1])[:12]
+    print("strongest cue evidence: " + ", ".join(f"{k} ({v:+.2f})" for k, v in top))
+    print(f"wrote {args.output}; use it with --cue-model {args.output}")
+    return 0
