@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from quotetrace.detect.candidate import Candidate
 from quotetrace.detect.cue_clauses import CueClauseDetector
 from quotetrace.errors import QuotetraceError
+from quotetrace.model import Span
 from quotetrace.nlp import ParsedSentence, Token
 
 FORMAT = "quotetrace-cue-model"
@@ -101,9 +102,15 @@ def _length_bucket(words: int) -> str:
 
 
 def clause_features(
-    detector: CueClauseDetector, text: str, sent: ParsedSentence, tok: Token, cand: Candidate
+    detector: CueClauseDetector,
+    text: str,
+    sent: ParsedSentence,
+    tok: Token,
+    cand: Candidate,
+    quoted: Sequence[Span] = (),
 ) -> list[str]:
-    """The features of one cue clause; the same function serves training and extraction."""
+    """The features of one cue clause; the same function serves training and extraction.
+    ``quoted``: the spans of the article's marked quotes (a cue inside one is quoted speech)."""
     lemma = cand.cue_lemma or tok.lower
     rule = cand.evidence.split(":", 1)[-1]
     listed = "listed" if tok.lower in detector.lex.cue_form else "open"
@@ -133,6 +140,15 @@ def clause_features(
     features += [f"aux={a}" for a in aux]
     if tok.dep in ("xcomp", "ccomp", "advcl") and head.i != tok.i:
         features.append(f"head={head.lower}|{tok.dep}")
+    if any(s <= tok.start < e for s, e in quoted):
+        features += ["cue-inside-quote", f"lemma|inside-quote={lemma}"]
+    governing = next(
+        (a for a in sent.ancestors(tok.i) if a.lower in detector.lex.cue_form and a.pos == "VERB"),
+        None,
+    )
+    if governing is not None:
+        # "said that Trump tells lies": a clause inside another cue's content
+        features += ["under-cue", f"under-cue|rule={rule}"]
     if cand.negated:
         features.append("negated")
     if cand.addressee:

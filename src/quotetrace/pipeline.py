@@ -147,7 +147,7 @@ class Pipeline:
         marked = find_marked_quotes(text)
         marks = sorted({q.open for q in marked} | {q.close for q in marked if q.close is not None})
         parsed = self._parse(text, sentences, marks)
-        listed, judged = self._cue_clauses(text, parsed)
+        listed, judged = self._cue_clauses(text, parsed, [q.outer for q in marked])
         others = self.according(text, parsed) + self.colon(text, person_names(parsed), boiler)
         # quote marks in page furniture (a photo caption) are never quotes
         direct = [
@@ -186,7 +186,7 @@ class Pipeline:
         return quotes, list(entity_index.entities)
 
     def _cue_clauses(
-        self, text: str, parsed: list[ParsedSentence]
+        self, text: str, parsed: list[ParsedSentence], quoted: list[Span]
     ) -> tuple[list[Candidate], list[Candidate]]:
         """Clauses of listed cue verbs (evidence for direct quotes), and the clauses that may
         become quotes: the same without a cue model, else every verb's clause the model accepts."""
@@ -197,7 +197,8 @@ class Pipeline:
         for sent, tok, cand in self.clauses.verb_clauses(text, parsed, every_verb=True):
             if not cand.evidence.startswith("open-cue"):
                 listed.append(cand)
-            if self.cue_model.accepts(clause_features(self.clauses, text, sent, tok, cand)):
+            features = clause_features(self.clauses, text, sent, tok, cand, quoted)
+            if self.cue_model.accepts(features):
                 judged.append(cand)
         return listed, judged
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quotetrace.cue_model import CueModel, clause_features
+from quotetrace.detect.quotemarks import find_marked_quotes
 from quotetrace.errors import QuotetraceError
 from quotetrace.evaluate import GoldDoc, jaccard, load_gold, span_set
 from quotetrace.kinds import ALL_KINDS
@@ -42,6 +43,7 @@ def examples_of(pipeline: Pipeline, gold: GoldDoc, doc: int) -> list[Example]:
     optional = [span_set(text, g.content) for g in gold.quotes if g.optional]
     out = []
     parsed = pipeline.parse_all(text)
+    quoted = [q.outer for q in find_marked_quotes(text)]
     for sent, tok, cand in pipeline.clauses.verb_clauses(text, parsed, every_verb=True):
         chars = span_set(text, cand.content)
         if any(jaccard(chars, o) >= 0.5 for o in optional):
@@ -51,7 +53,7 @@ def examples_of(pipeline: Pipeline, gold: GoldDoc, doc: int) -> list[Example]:
             j = jaccard(chars, g)
             if j > best_j:
                 best, best_j = i, j
-        features = tuple(clause_features(pipeline.clauses, text, sent, tok, cand))
+        features = tuple(clause_features(pipeline.clauses, text, sent, tok, cand, quoted))
         out.append(Example(doc, features, best if best_j >= 0.5 else None))
     return out
 
