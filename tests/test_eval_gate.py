@@ -19,6 +19,7 @@ from quotetrace.kinds import ALL_KINDS, DEFAULT_KINDS
 from quotetrace.model import Article
 from quotetrace.output.jsonl import document_to_dict
 from quotetrace.pipeline import Pipeline
+from quotetrace.train import train
 
 HERE = Path(__file__).parent
 SHARED = HERE.parent.parent / "shared"
@@ -52,9 +53,13 @@ def test_floors(pipelines: dict[str, Pipeline], corpus: str) -> None:
         pytest.skip(f"{path} is not here (development data lives in ../shared)")
     assert _fingerprint(path) == spec["fingerprint"], f"{path} changed: re-measure and re-pin"
     kinds = ALL_KINDS if spec["kinds"] == "all" else DEFAULT_KINDS
-    if spec["kinds"] not in pipelines:
-        pipelines[spec["kinds"]] = Pipeline(kinds=kinds)
-    result = _score(pipelines[spec["kinds"]], path, kinds).to_dict()
+    if "train" in spec:
+        pipeline = _learned_pipeline(spec, kinds)
+    else:
+        if spec["kinds"] not in pipelines:
+            pipelines[spec["kinds"]] = Pipeline(kinds=kinds)
+        pipeline = pipelines[spec["kinds"]]
+    result = _score(pipeline, path, kinds).to_dict()
     got = {
         "overlap_f1": result["overlap"]["quotes"]["f1"],
         "speaker_accuracy": result["overlap"]["fields"]["speaker"]["accuracy"],
@@ -64,6 +69,21 @@ def test_floors(pipelines: dict[str, Pipeline], corpus: str) -> None:
         if value is None:
             value = _lookup(result, name)
         assert value is not None and value + 1e-9 >= floor, f"{corpus} {name}: {value} < {floor}"
+
+
+def _learned_pipeline(spec: dict[str, Any], kinds: tuple[str, ...]) -> Pipeline:
+    """A cue model trained on the first ``train_docs`` training documents (``quotetrace train``),
+    then the pipeline that uses it."""
+    train_path = SHARED / spec["train"]
+    assert _fingerprint(train_path) == spec["train_fingerprint"], f"{train_path} changed"
+    trainer = Pipeline(kinds=ALL_KINDS, topics=True)
+    model, _ = train(load_gold(train_path)[: spec["train_docs"]], pipeline=trainer)
+    return Pipeline(
+        analyzer=trainer.analyzer,
+        kinds=kinds,
+        join_turns=spec.get("join_turns", False),
+        cue_model=model,
+    )
 
 
 def _lookup(result: dict[str, Any], dotted: str) -> float | None:
