@@ -136,6 +136,40 @@ def test_a_changed_article_replaces_its_old_rows() -> None:
         assert store.check() == []
 
 
+def test_force_re_extracts_an_unchanged_article() -> None:
+    with Store.open(":memory:") as store:
+        store.ingest_document(make_doc("a1", TEXT, [("We will finish the bridge", "Ann Smith")]))
+        # same text, a better extraction (after an upgrade or with a cue model)
+        better = make_doc(
+            "a1", TEXT, [("We will finish the bridge whatever it costs.", "Ann Smith")]
+        )
+        assert store.ingest_document(better) == "unchanged"
+        rows = store.conn.execute("SELECT text FROM quotes").fetchall()
+        assert rows == [("We will finish the bridge",)]
+        assert store.ingest_document(better, force=True) == "re-extracted"
+        rows = store.conn.execute("SELECT text FROM quotes").fetchall()
+        assert rows == [("We will finish the bridge whatever it costs.",)]
+        assert store.counts()["articles"] == 1 and store.check() == []
+
+
+def test_ingest_command_force_and_cue_model_options(tmp_path: Path) -> None:
+    from quotetrace.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("Ann Smith said that the bridge would open in May.\n", encoding="utf-8")
+    db = str(tmp_path / "q.db")
+    assert main(["ingest", str(article), "--db", db]) == 0
+    assert main(["ingest", str(article), "--db", db, "--force"]) == 0
+    with Store.open(db) as store:
+        assert store.counts()["articles"] == 1
+        assert store.counts()["quotes"] == 1
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", encoding="utf-8")
+    assert main(["ingest", str(article), "--db", db, "--cue-model", str(bad)]) == 2
+    with Store.open(db) as store:  # a refused command leaves the store as it was
+        assert store.counts()["quotes"] == 1
+
+
 def test_offsets_are_integers_and_spans_slice_the_text() -> None:
     with Store.open(":memory:") as store:
         text = "He said: \u201cNon\u00e9 \U0001f600 of this is true.\u201d"

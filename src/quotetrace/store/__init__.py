@@ -54,7 +54,7 @@ from quotetrace.store.speakers import SpeakerKey, name_weight, speaker_key
 
 __all__ = ["IngestOutcome", "SearchHit", "SpeakerSummary", "Store", "Trace"]
 
-IngestOutcome = Literal["new", "replaced", "unchanged", "failed"]
+IngestOutcome = Literal["new", "replaced", "re-extracted", "unchanged", "failed"]
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _CHUNK = 500  # parameters per IN (...) list
@@ -236,25 +236,30 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def ingest_document(self, doc: Document, *, run_id: int | None = None) -> IngestOutcome:
-        """Store one extracted article in one transaction. StoreError if the database fails."""
+    def ingest_document(
+        self, doc: Document, *, run_id: int | None = None, force: bool = False
+    ) -> IngestOutcome:
+        """Store one extracted article in one transaction. StoreError if the database fails.
+        ``force``: replace the stored quotes of an unchanged article too (after an extractor
+        upgrade, or with a cue model); the old ones go only when the new ones are written."""
         if doc.error is not None:
             self.record_failure(doc.article.id, doc.error, doc.article.source, run_id=run_id)
             return "failed"
         try:
             with self._write() as conn:
-                return self._write_document(conn, doc, run_id)
+                return self._write_document(conn, doc, run_id, force)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot store article {doc.article.id!r}: {exc}") from exc
 
     def _write_document(
-        self, conn: sqlite3.Connection, doc: Document, run_id: int | None
+        self, conn: sqlite3.Connection, doc: Document, run_id: int | None, force: bool = False
     ) -> IngestOutcome:
         art = doc.article
         article_id = _text(art.id) or ""
         old = conn.execute("SELECT fingerprint FROM articles WHERE id = ?", (article_id,))
         previous = old.fetchone()
-        if previous is not None and previous[0] == art.fingerprint:
+        same = previous is not None and previous[0] == art.fingerprint
+        if same and not force:
             return "unchanged"
         if previous is not None:
             self._delete_article(conn, article_id)
@@ -315,7 +320,7 @@ class Store:
         for quote, qid in zip(doc.quotes, quote_ids, strict=True):
             parent = global_ids.get(quote.parent) if quote.parent else None
             self._write_quote(conn, article_id, quote, qid, parent, labels)
-        return "new" if previous is None else "replaced"
+        return "new" if previous is None else "re-extracted" if same else "replaced"
 
     def _write_quote(
         self,

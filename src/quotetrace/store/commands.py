@@ -144,6 +144,17 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
         help="kinds of attribution to analyse: comma list or 'all' (default speech,writing; "
         "'all' also finds thoughts and findings, and is slower)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="extract unchanged articles again and replace their quotes (after an upgrade, or "
+        "with a new cue model)",
+    )
+    parser.add_argument(
+        "--cue-model",
+        metavar="FILE",
+        help="a cue model from `quotetrace train` judges the clause of every verb (slower)",
+    )
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
 
 
@@ -161,24 +172,31 @@ def run_ingest(args: argparse.Namespace) -> int:
         def fresh(items: Iterable[Article | Failure]) -> Iterator[Article | Failure]:
             # unchanged articles skip extraction (this runs in the pool's feeder thread: no db)
             for item in items:
-                if isinstance(item, Article) and known.get(item.id) == item.fingerprint:
+                if (
+                    not args.force
+                    and isinstance(item, Article)
+                    and known.get(item.id) == item.fingerprint
+                ):
                     tally["unchanged"] += 1
                     continue
                 yield item
 
         items = iter_inputs(args.paths, report=report, stdin=sys.stdin.buffer)
-        docs: Iterable[Any] = run_pipeline(fresh(items), jobs=args.jobs, kinds=args.kinds)
+        docs: Iterable[Any] = run_pipeline(
+            fresh(items), jobs=args.jobs, kinds=args.kinds, cue_model=args.cue_model
+        )
         show = args.progress if args.progress is not None else sys.stderr.isatty()
         if show:
             from tqdm import tqdm
 
             docs = tqdm(docs, desc="ingest", unit="doc", file=sys.stderr, leave=False)
         for doc in docs:
-            tally[store.ingest_document(doc, run_id=run_id)] += 1
+            tally[store.ingest_document(doc, run_id=run_id, force=args.force)] += 1
         store.finish_run(run_id, dict(tally))
         counts = store.counts()
     print(
         f"quotetrace: {tally['new']} new, {tally['replaced']} replaced, "
+        f"{tally['re-extracted']} re-extracted, "
         f"{tally['unchanged']} unchanged, {tally['failed']} failed article(s) -> {args.db} "
         f"({counts['articles']} articles, {counts['quotes']} quotes, "
         f"{counts['speakers']} speakers, {counts['clusters']} clusters)",
