@@ -403,8 +403,28 @@ class CueClauseDetector:
             return None
         return start, end
 
+    def is_channel(self, sent: ParsedSentence, tok: Token) -> bool:
+        """ "as reported by X", "as quoted by X": X passed the words on; it did not say them."""
+        children = sent.children(tok.i)
+        return (
+            tok.tag == "VBN"
+            and any(c.dep == "agent" for c in children)
+            and (
+                any(c.dep == "mark" and c.lower == "as" for c in children)
+                or tok.i > 0
+                and sent.tokens[tok.i - 1].lower == "as"
+            )
+        )
+
     def subject(self, sent: ParsedSentence, tok: Token) -> Token | None:
-        """The speaker: the subject, the passive agent, or the subject of the governing verb."""
+        """The speaker: the subject, the passive agent, or the subject of the governing verb;
+        in "Reuters quoted/cited the minister as saying …" the minister."""
+        if tok.tag == "VBG" and tok.dep == "pcomp" and sent.tokens[tok.head].lower == "as":
+            verb = sent.tokens[sent.tokens[tok.head].head]
+            if verb.lower.startswith(("quot", "cit")):
+                objs = [c for c in sent.children(verb.i) if c.dep == "dobj"]
+                if objs:
+                    return objs[0]
         current = tok
         for _ in range(4):
             children = sent.children(current.i)

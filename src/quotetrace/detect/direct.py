@@ -187,7 +187,7 @@ class DirectQuoteDetector:
                 return None
             if tok.text in ".!?;" or tok.text in '“"‘«':
                 return None
-            if is_cue_token(tok, self.lex):
+            if is_cue_token(tok, self.lex) and not self.clauses.is_channel(sent, tok):
                 return sent, tok, "cue-after"
             gap += 1
             if gap > MAX_GAP_TOKENS:
@@ -207,7 +207,7 @@ class DirectQuoteDetector:
                 return None
             if tok.text in ".!?;":
                 return None
-            if is_cue_token(tok, self.lex):
+            if is_cue_token(tok, self.lex) and not self.clauses.is_channel(sent, tok):
                 return sent, tok, "cue-before"
             gap += 1
             if gap > MAX_GAP_TOKENS + 3:
