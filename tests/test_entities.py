@@ -3,7 +3,7 @@ takes parsed sentences only for entity labels, so an empty list exercises the ru
 
 from __future__ import annotations
 
-from quotetrace.attribute.entities import EntityFinder
+from quotetrace.attribute.entities import EntityFinder, abbreviations
 from quotetrace.lexicon import load
 
 
@@ -47,3 +47,35 @@ def test_head_of_a_mention_decides_the_entity() -> None:
     assert corbyn is not None and corbyn.name == "Jeremy Corbyn"
     officials = text.index("Saudi officials")
     assert index.at(officials, officials + len("Saudi officials")) is None
+
+
+def test_defined_abbreviations_join_their_full_name() -> None:
+    text = (
+        "The Federal Aviation Administration (FAA) grounded the jets. A day later the FAA said "
+        "checks would take weeks. The Commission on Coastal Safety (CCS) agreed; CCS staff flew in."
+    )
+    names = _names(text)
+    assert names["Federal Aviation Administration"].count("FAA") == 2
+    assert "CCS" in names["Commission on Coastal Safety"]
+    assert "FAA" not in names and "CCS" not in names
+
+
+def test_an_undefined_abbreviation_joins_the_one_name_it_spells() -> None:
+    text = "The National Weather Service issued a warning. Forecasters at NWS expect more rain."
+    assert "NWS" in _names(text)["National Weather Service"]
+    # two names spell it: no guess
+    text = "The New Water Scheme met the National Weather Service. NWS declined to comment."
+    names = _names(text)
+    assert "NWS" not in names.get("New Water Scheme", []) + names.get(
+        "National Weather Service", []
+    )
+
+
+def test_abbreviation_finder() -> None:
+    found = abbreviations("officials at the Food and Drug Administration (FDA) and a (US) unit")
+    assert [(words, abbr) for _, _, words, abbr in found] == [
+        (["Food", "and", "Drug", "Administration"], "FDA")
+    ]
+    text = "the Recording Industry Association of America (RIAA) sent"
+    ((start, end, _, abbr),) = abbreviations(text)
+    assert text[start:end] == "Recording Industry Association of America" and abbr == "RIAA"

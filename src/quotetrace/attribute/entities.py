@@ -156,6 +156,44 @@ _STOP_FIRST = frozenset(
     ]
 )
 _LOWER_CONTEXT = re.compile(r"((?:[a-z][\w.-]*\s+){1,3})$")
+# "World Health Organization (WHO)": a defined abbreviation
+_ABBREVIATION = re.compile(r"\(([A-Z][A-Z&]{1,6}s?)\)")
+_NAME_LINK_WORDS = frozenset("of on for and the de du des la del".split())
+_ABBR_WORD = re.compile(r"[A-Z]{2,6}")
+
+
+def _initials(words: Sequence[str]) -> str:
+    """The letters an abbreviation takes from a name: capitalised words only ("of" is skipped)."""
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def abbreviations(text: str) -> list[tuple[int, int, list[str], str]]:
+    """Defined abbreviations: (start, end, words) of the full name and the abbreviation, for
+    "Full Name (FN)"; the full name is the shortest run of words before the bracket whose
+    capitalised words' initials spell it ("United States Commission on Presidential Debates
+    (CPD)" defines CPD as "Commission on Presidential Debates")."""
+    out = []
+    for match in _ABBREVIATION.finditer(text):
+        abbr = match.group(1).rstrip("s") if match.group(1).endswith("s") else match.group(1)
+        letters = abbr.replace("&", "")
+        window_start = max(0, match.start() - 120)
+        words = list(re.finditer(r"[\w’'&.-]+", text[window_start : match.start()]))
+        for n in range(len(letters), min(len(words), 2 * len(letters) + 2) + 1):
+            chosen = words[-n:]
+            names = [w.group() for w in chosen]
+            if any(w[:1].islower() and w not in _NAME_LINK_WORDS for w in names):
+                break
+            if names[0][:1].islower():
+                continue  # "and Drug Administration": take one more word
+            initials = _initials(names)
+            if initials == letters:
+                out.append(
+                    (window_start + chosen[0].start(), window_start + chosen[-1].end(), names, abbr)
+                )
+                break
+            if len(initials) > len(letters):
+                break
+    return out
 
 
 @dataclass
@@ -290,6 +328,7 @@ def _clean_name(words: list[str], lexicons: Lexicons) -> tuple[list[str], list[s
 class EntityFinder:
     def __init__(self, lexicons: Lexicons) -> None:
         self.lex = lexicons
+        self._aliases: dict[str, list[str]] = {}  # abbreviation -> full name, per article
 
     def __call__(
         self,
@@ -305,9 +344,13 @@ class EntityFinder:
         mentions: list[tuple[int, int, list[str], list[str]]] = []
         skip = _SpanIndex((s, e, "") for s, e in [*excluded, *_title_case_lines(text)])
         ner = _SpanIndex((s, e, label) for (s, e), label in ner_labels.items())
+        defined = [a for a in abbreviations(text) if not skip.overlapping(a[0], a[0] + 1)]
+        full_names = _SpanIndex((s, e, "") for s, e, _, _ in defined)
+        self._aliases = {abbr: words for _, _, words, abbr in defined}
+        mentions += [(s, e, words, []) for s, e, words, _ in defined]
         for match in _NAME_RUN.finditer(text):
             start, end = match.span()
-            if skip.overlapping(start, start + 1):
+            if skip.overlapping(start, start + 1) or full_names.overlapping(start, end):
                 continue
             words = match.group().split()
             # possessive "Lukashenko’s" names Lukashenko
@@ -419,6 +462,20 @@ class EntityFinder:
         return not (start == 0 or before.endswith(("\n", ". ", "“", '"', "‘", "(", "—")))
 
     def _find_cluster(self, lookup: _ClusterLookup, words: list[str]) -> _Cluster | None:
+        if len(words) == 1 and _ABBR_WORD.fullmatch(words[0]):
+            # an abbreviation: the name it was defined for, or a name whose initials spell it
+            defined = tuple(self._aliases.get(words[0], ()))
+            if defined:
+                candidates = lookup.by_last.get(defined[-1].lower(), [])
+                return next((c for c in candidates if c.tokens == defined), None)
+            spelled = [
+                c
+                for group in lookup.by_last.values()
+                for c in group
+                if len(c.tokens) >= 2 and _initials(c.tokens) == words[0]
+            ]
+            if len(spelled) == 1:
+                return spelled[0]
         last = words[-1].lower()
         for c in lookup.by_last.get(last, ()):
             if len(words) == 1 or words[0].lower() == c.tokens[0].lower() or len(c.tokens) == 1:
