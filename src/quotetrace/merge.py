@@ -7,7 +7,8 @@ Rules, in order:
 3. A clause candidate whose content is a direct quote (give or take two words) is only the
    evidence for it; one whose content holds quoted words and more becomes a mixed quote and
    absorbs them. Negated clauses ("did not say") are dropped.
-4. Parents: a quote sits in the innermost kept quote that holds its cue (or its marks).
+4. Parents: a quote sits in the innermost kept quote that holds its cue (or its marks);
+   interview transcript turns hold the quotes said inside them.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ def merge(
     marked: Sequence[MarkedQuote],
     direct: Sequence[Candidate],
     clauses: Sequence[Candidate],
+    turns: Sequence[Candidate] = (),
 ) -> list[Draft]:
+    """``turns``: interview transcript turns, kept as they are; quotes inside one nest in it."""
     by_marked = {c.marked: c for c in direct if c.marked is not None}
     # 1. nested quotes that repeat their parent
     for index in list(by_marked):
@@ -105,7 +108,8 @@ def merge(
         ]
         if covered:
             continue
-        if holder is not None and not _worth_nesting(text, cand):
+        in_turn = cand.cue and any(contains(hull(t.content), cand.cue[0]) for t in turns)
+        if (holder is not None or in_turn) and not _worth_nesting(text, cand):
             continue  # "I think …" inside a quote is part of what is quoted, not a new source
         if inside:
             if not is_mixed:
@@ -134,7 +138,7 @@ def merge(
         ):
             continue
         unique.append(cand)
-    finals = [d for i, d in enumerate(kept) if i not in absorbed] + unique
+    finals = [d for i, d in enumerate(kept) if i not in absorbed] + unique + list(turns)
     finals.sort(key=lambda c: (c.start, -c.end))
     return _nest(finals, marked)
 
@@ -169,7 +173,12 @@ def _nest(cands: list[Candidate], marked: Sequence[MarkedQuote]) -> list[Draft]:
         for j, other in enumerate(cands):
             if j == i or not contains(holders[j], anchor) or holders[j] == hull(cand.content):
                 continue
-            if other.type == "direct" and cand.type == "direct" and cand.marked is not None:
+            if (
+                other.type == "direct"
+                and cand.type == "direct"
+                and cand.marked is not None
+                and other.evidence != "transcript-turn"
+            ):
                 inner = marked[cand.marked]
                 if other.marked is None or not _is_ancestor(marked, other.marked, inner):
                     continue

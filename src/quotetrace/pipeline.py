@@ -22,6 +22,7 @@ from quotetrace.detect.colon import ColonDetector, person_names
 from quotetrace.detect.cue_clauses import CueClauseDetector
 from quotetrace.detect.direct import DirectQuoteDetector
 from quotetrace.detect.quotemarks import find_marked_quotes
+from quotetrace.detect.transcript import TranscriptDetector
 from quotetrace.errors import QuotetraceError
 from quotetrace.findings import headline_findings
 from quotetrace.kinds import DEFAULT_KINDS
@@ -66,6 +67,7 @@ class Pipeline:
         self.according = AccordingToDetector(self.clauses)
         self.colon = ColonDetector(self.lex)
         self.direct = DirectQuoteDetector(self.lex, self.clauses)
+        self.transcript = TranscriptDetector()
         self.entities = EntityFinder(self.lex)
         self.resolver = Resolver(self.lex)
         self.context = ContextFinder(self.lex)
@@ -155,7 +157,8 @@ class Pipeline:
             for c in self.direct(text, marked, parsed, listed + others)
             if not any(b[0] <= c.start < b[1] for b in boiler)
         ]
-        drafts = merge(text, marked, direct, judged + others)
+        turns = self.transcript(text, para_spans, boiler)
+        drafts = merge(text, marked, direct, judged + others, turns)
         entity_index = self.entities(text, parsed, boiler)
         resolved = self.resolver(text, drafts, entity_index, sentences, parsed, para_spans)
         ids = [f"q{i + 1}" for i in range(len(drafts))]

@@ -97,6 +97,8 @@ class Resolver:
                     hinted = entities.by_name_words(cand.speaker_name_hint.split())
                     if hinted is not None:
                         speaker = Party(speaker.mention, hinted.name, hinted.id)
+                    elif cand.evidence == "transcript-turn":  # "((WN))" is Wikinews
+                        speaker = Party(speaker.mention, cand.speaker_name_hint, None)
             else:
                 speaker, inherited_cue = self._from_context(state, drafts, out, i)
                 conf *= 0.8 if speaker else 1.0
