@@ -20,7 +20,7 @@ from quotetrace.attribute.entities import EntityIndex
 from quotetrace.detect.candidate import contains, hull
 from quotetrace.lexicon import Lexicons
 from quotetrace.merge import Draft
-from quotetrace.model import Party, Span, Spans
+from quotetrace.model import Entity, Party, Span, Spans
 from quotetrace.nlp import ParsedSentence
 
 FIRST_PERSON = frozenset(
@@ -35,6 +35,13 @@ MEDIA_NOUNS = frozenset(
     """agency newspaper paper broadcaster channel network magazine website site station radio
     television tv outlet daily tabloid programme program show podcast service""".split()
 )
+# What someone issued speaks for them: "RIAA's takedown notice", "the report by Tasnim".
+DOCUMENT_NOUNS = frozenset(
+    """statement report letter notice announcement release website blog post tweet tweets
+    ruling judgment judgement filing document memo email message press study paper complaint
+    lawsuit decision order survey poll analysis transcript verdict opinion editorial""".split()
+)
+_BY_OWNER = re.compile(r"\s+(?:by|from|of)\s+(?:the\s+)?")
 RELATIVE = frozenset(["who", "which", "that", "whom"])
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 
@@ -161,8 +168,11 @@ class Resolver:
         # "the mayor of London": the head is before "of"
         head_end = start + low.index(" of ") if " of " in low and _lower_head(surface) else end
         ent = state.entities.at(start, head_end)
-        if ent is None and low.split()[-1:] and low.split()[-1] in MEDIA_NOUNS:
+        head = low.split()[-1] if low.split() else ""
+        if ent is None and head in MEDIA_NOUNS:
             ent = state.entities.first_in(start, end)  # "Reuters news agency" is Reuters
+        if ent is None and head in DOCUMENT_NOUNS:
+            ent = self._owner(state, start, end)
         if ent is not None:
             return Party(mention, ent.name, ent.id)
         all_words = re.findall(r"[\w’'-]+", surface)
@@ -178,6 +188,21 @@ class Resolver:
             if found is not None:
                 return Party(mention, found.name, found.id)
         return Party(mention, _ARTICLE.sub("", surface.strip()) or None, None)
+
+    def _owner(self, state: _State, start: int, end: int) -> Entity | None:
+        """Who issued the document a mention names: "the WHO's website", "a fire service
+        statement" (a name inside the mention), or "the report by Tasnim" (a name just after)."""
+        inside = state.entities.first_in(start, end)
+        if inside is not None:
+            return inside
+        after = _BY_OWNER.match(state.text, end)
+        if after is not None:
+            found = state.entities.first_in(after.end(), after.end() + 80)
+            if found is not None and any(
+                s == after.end() for s, _e, i in state.entities.by_offset if i == found.id
+            ):
+                return found
+        return None
 
     def _description(self, state: _State, surface: str, pos: int) -> str | None:
         """ "the Belarusian leader" -> the entity last written with "Belarusian leader" in front."""
