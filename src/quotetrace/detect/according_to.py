@@ -35,6 +35,11 @@ class AccordingToDetector:
                 while head.dep not in ("ROOT", "ccomp", "conj") and head.head != head.i:
                     head = toks[head.head]
                 rest = [t for t in sent.subtree(head.i) if t.i not in phrase]
+                after = max(phrase) + 1
+                if after < len(toks) and toks[after].lower in ("who", "which"):
+                    # "… according to CNN who reported that …": the relative clause is CNN's
+                    # own attribution, even where the parse hung it elsewhere
+                    rest = [t for t in rest if t.i < tok.i]
                 span = _span_of(rest)
                 if span is None:
                     continue

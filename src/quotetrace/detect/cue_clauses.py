@@ -447,9 +447,16 @@ class CueClauseDetector:
         return None
 
     def _relative_anchor(self, sent: ParsedSentence, pronoun: Token) -> Token | None:
+        """What "who"/"which" stands for: the head of its relative clause, or, when the parse
+        missed the clause ("according to CNN who reported …"), the noun right before it."""
         verb = sent.tokens[pronoun.head]
         if verb.dep == "relcl":
             return sent.tokens[verb.head]
+        before = pronoun.i - 1
+        if before >= 0 and sent.tokens[before].text == ",":
+            before -= 1
+        if before >= 0 and sent.tokens[before].pos in ("PROPN", "NOUN"):
+            return sent.tokens[before]
         return None
 
     def mention_span(self, sent: ParsedSentence, head: Token) -> tuple[int, int] | None:
