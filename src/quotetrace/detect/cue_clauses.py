@@ -403,6 +403,12 @@ class CueClauseDetector:
             return None
         return start, end
 
+    def is_noun_modifier(self, sent: ParsedSentence, tok: Token) -> bool:
+        """ "the reason to call it X": an infinitive that modifies a noun is no speech act."""
+        return tok.dep in ("relcl", "acl") and any(
+            c.dep == "aux" and c.lower == "to" for c in sent.children(tok.i)
+        )
+
     def is_channel(self, sent: ParsedSentence, tok: Token) -> bool:
         """ "as reported by X", "as quoted by X": X passed the words on; it did not say them."""
         children = sent.children(tok.i)
@@ -498,10 +504,14 @@ class CueClauseDetector:
         if subject is None:
             return None
         for c in sent.children(subject.i):
-            if c.dep == "appos":
-                toks = [t for t in sent.subtree(c.i) if t.pos == "PROPN"]
-                if toks:
-                    return " ".join(t.text for t in toks)
+            if c.dep == "appos" and c.pos == "PROPN":
+                # the appositive's own name, not what hangs on it ("Jonna Mendez, also CIA")
+                toks = [
+                    t
+                    for t in sent.children(c.i)
+                    if t.dep in ("compound", "flat") and t.pos == "PROPN"
+                ] + [c]
+                return " ".join(t.text for t in sorted(toks, key=lambda t: t.i))
         return None
 
     def addressee(

@@ -187,7 +187,11 @@ class DirectQuoteDetector:
                 return None
             if tok.text in ".!?;" or tok.text in '“"‘«':
                 return None
-            if is_cue_token(tok, self.lex) and not self.clauses.is_channel(sent, tok):
+            if (
+                is_cue_token(tok, self.lex)
+                and not self.clauses.is_channel(sent, tok)
+                and not self.clauses.is_noun_modifier(sent, tok)
+            ):
                 return sent, tok, "cue-after"
             gap += 1
             if gap > MAX_GAP_TOKENS:
@@ -207,7 +211,11 @@ class DirectQuoteDetector:
                 return None
             if tok.text in ".!?;":
                 return None
-            if is_cue_token(tok, self.lex) and not self.clauses.is_channel(sent, tok):
+            if (
+                is_cue_token(tok, self.lex)
+                and not self.clauses.is_channel(sent, tok)
+                and not self.clauses.is_noun_modifier(sent, tok)
+            ):
                 return sent, tok, "cue-before"
             gap += 1
             if gap > MAX_GAP_TOKENS + 3:
