@@ -55,3 +55,8 @@ def test_bad_files_are_a_clear_error(tmp_path: Path, content: bytes) -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(BadModel, match="cannot read"):
         CueModel.load(tmp_path / "nope.json")
+
+
+def test_saving_where_one_cannot_write_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(BadModel, match="cannot write"):
+        CueModel({}, 0.0).save(tmp_path / "missing-folder" / "m.json")

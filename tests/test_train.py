@@ -149,3 +149,12 @@ def test_a_bad_model_file_stops_the_command(
     article.write_text("Someone said that it rained.\n")
     assert main(["extract", str(article), "--cue-model", str(bad)]) == 2
     assert "not a quotetrace cue model" in capsys.readouterr().err
+
+
+def test_an_unwritable_output_fails_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(make_doc(0)) + "\n")
+    assert main(["train", str(gold), "-o", str(tmp_path / "no" / "such" / "m.json")]) == 2
+    assert "cannot write the model" in capsys.readouterr().err

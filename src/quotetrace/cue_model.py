@@ -62,7 +62,14 @@ class CueModel:
         }
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+        """Write the model; a half-written file never replaces a good one (temp file, rename)."""
+        target = Path(path)
+        temp = target.with_name(target.name + ".tmp")
+        try:
+            temp.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+            temp.replace(target)
+        except OSError as exc:
+            raise BadModel(f"cannot write cue model {path}: {exc}") from exc
 
     @classmethod
     def load(cls, path: str | Path) -> CueModel:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from quotetrace.cue_model import CueModel, clause_features
@@ -191,6 +193,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    folder = Path(args.output).resolve().parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise TrainingError(f"cannot write the model to {args.output}: no such writable folder")
     golds = [doc for path in args.gold for doc in load_gold(path)]
     model, report = train(golds, jobs=args.jobs, c=args.c)
     model.save(args.output)
