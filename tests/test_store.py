@@ -511,3 +511,33 @@ def test_sigkill_at_random_points_leaves_a_consistent_store(tmp_path: Path) -> N
     assert len(versions_seen) >= rounds // 2  # the children did write (and were killed writing)
     with Store.open(db) as store:
         assert store.counts()["articles"] == len(docs)
+
+
+def test_a_stored_article_comes_back_as_the_same_document() -> None:
+    from quotetrace.model import Article
+    from quotetrace.pipeline import Pipeline
+
+    text = (
+        "Mayor Ann Smith said on Monday: “Engineers told me, ‘The bridge is safe,’ and I believe "
+        "them.” Critics said that the council had ignored the residents."
+    )
+    doc = Pipeline().process(Article(id="a1", text=text, published="2024-03-04"))
+    assert len(doc.quotes) >= 3 and any(q.parent for q in doc.quotes)
+    with Store.open(":memory:") as store:
+        store.ingest_document(doc)
+        loaded = store.document("a1")
+        assert loaded is not None and store.document("missing") is None
+        back, ids = loaded
+        assert back.article.text == text and back.article.published == "2024-03-04"
+        for before, after in zip(doc.quotes, back.quotes, strict=True):
+            assert (after.id, after.type, after.content, after.cue, after.parent) == (
+                before.id,
+                before.type,
+                before.content,
+                before.cue,
+                before.parent,
+            )
+            assert after.speaker == before.speaker or (
+                after.speaker and before.speaker and after.speaker.name == before.speaker.name
+            )
+            assert ids[after.id]  # every quote has its store id

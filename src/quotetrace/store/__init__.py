@@ -24,7 +24,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from quotetrace.errors import StoreError
-from quotetrace.model import Document, Party, Quote, content_hash
+from quotetrace.model import (
+    Article,
+    Document,
+    Entity,
+    Occasion,
+    Party,
+    Quote,
+    SaidOn,
+    content_hash,
+)
 from quotetrace.store import schema
 from quotetrace.store.cluster import (
     MIN_TOKENS,
@@ -659,6 +668,103 @@ class Store:
                 item[key] = json.loads(item[key]) if item[key] else []
             yield item
 
+    def document(self, article_id: str) -> tuple[Document, dict[str, str]] | None:
+        """The stored article as a ``Document`` (without findings: those are the caller's), and
+        its quotes' local → store ids; None when it is not stored."""
+        conn = self.conn
+        row = conn.execute(
+            "SELECT id, text, title, author, published, url, outlet, source FROM articles WHERE id = ?",
+            (clean_text(article_id),),
+        ).fetchone()
+        if row is None:
+            return None
+        article = Article(
+            id=row[0],
+            text=row[1],
+            title=row[2],
+            author=row[3],
+            published=row[4],
+            url=row[5],
+            outlet=row[6],
+            source=row[7],
+        )
+        quote_rows = conn.execute(
+            "SELECT pk, id, local_id, type, kind, text, speaker_name, speaker_entity, "
+            "addressee_name, parent_id, hedge, occasion, said_on, confidence, evidence "
+            "FROM quotes WHERE article_id = ? ORDER BY pk",
+            (article_id,),
+        ).fetchall()
+        spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
+        for pk, role, start, end in conn.execute(
+            "SELECT s.quote_pk, s.role, s.start, s.end FROM quote_spans s JOIN quotes q "
+            "ON q.pk = s.quote_pk WHERE q.article_id = ? ORDER BY s.quote_pk, s.role, s.seq",
+            (article_id,),
+        ):
+            spans.setdefault((pk, role), []).append((start, end))
+        local_of = {r[1]: r[2] for r in quote_rows}
+        quotes = []
+        for (
+            pk,
+            _,
+            local,
+            qtype,
+            kind,
+            text,
+            name,
+            entity,
+            to,
+            parent,
+            hedge,
+            occ,
+            said,
+            conf,
+            ev,
+        ) in quote_rows:
+            occasion, said_on = json.loads(occ) if occ else None, json.loads(said) if said else None
+            speaker_spans = _pairs(spans.get((pk, "speaker"), ()))
+            addressee_spans = _pairs(spans.get((pk, "addressee"), ()))
+            quotes.append(
+                Quote(
+                    id=local,
+                    type=qtype,
+                    content=_pairs(spans.get((pk, "content"), ())),
+                    text=text,
+                    cue=_pairs(spans.get((pk, "cue"), ())),
+                    speaker=Party(speaker_spans, name, entity) if name or speaker_spans else None,
+                    addressee=Party(addressee_spans, to) if to or addressee_spans else None,
+                    parent=local_of.get(parent) if parent else None,
+                    hedge=hedge,
+                    kind=kind,
+                    occasion=Occasion(
+                        occasion["type"],
+                        occasion.get("with"),
+                        _pairs(occasion.get("mention") or ()),
+                    )
+                    if occasion
+                    else None,
+                    said_on=SaidOn(
+                        said_on.get("date"),
+                        said_on.get("text", ""),
+                        _pairs(said_on.get("mention") or ()),
+                    )
+                    if said_on
+                    else None,
+                    confidence=conf,
+                    evidence=ev,
+                )
+            )
+        entities = []
+        for eid, local, name, label in conn.execute(
+            "SELECT id, local_id, name, label FROM entities WHERE article_id = ? ORDER BY rowid",
+            (article_id,),
+        ).fetchall():
+            mentions = conn.execute(
+                "SELECT start, end FROM mentions WHERE entity_id = ? ORDER BY start", (eid,)
+            ).fetchall()
+            entities.append(Entity(local, name, tuple((s, e) for s, e in mentions), label))
+        doc = Document(article, tuple(quotes), tuple(entities))
+        return doc, {local: gid for gid, local in local_of.items()}
+
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One stored article with its quotes (spans, speaker, cluster), or None."""
         row = self.conn.execute(
@@ -743,3 +849,7 @@ class Store:
             if bad:
                 problems.append(f"{name}: {len(bad)} row(s), e.g. {bad[0]}")
         return problems
+
+
+def _pairs(values: Any) -> tuple[tuple[int, int], ...]:
+    return tuple((int(start), int(end)) for start, end in values)

@@ -15,7 +15,7 @@ import json
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from http import HTTPStatus
 from importlib import resources
 from pathlib import Path
@@ -39,12 +39,6 @@ from quotetrace.kinds import ALL_KINDS, parse_kinds
 from quotetrace.model import (
     Article,
     Document,
-    Entity,
-    Occasion,
-    Party,
-    Quote,
-    SaidOn,
-    Spans,
     content_hash,
 )
 from quotetrace.output.chains import chain_in_words
@@ -488,10 +482,11 @@ class _StoreAccess:
 
     def article(self, article_id: str) -> dict[str, Any]:
         with self._open() as store:
-            loaded = _stored_document(store, article_id)
+            loaded = store.document(article_id)
         if loaded is None:
             raise ApiError(404, "no such article in the store", {"id": article_id})
         doc, store_ids = loaded
+        doc = replace(doc, findings=tuple(headline_findings(doc.article, list(doc.quotes))))
         out = document_view(doc)
         for quote in out["quotes"]:  # search results link to quotes by their store id
             quote["store_id"] = store_ids.get(quote["id"])
@@ -525,113 +520,3 @@ def _with_date(item: dict[str, Any]) -> dict[str, Any]:
     published = item.get("published")
     item["date"] = published[:10] if isinstance(published, str) and published else None
     return item
-
-
-# The Store has no article lookup yet: read its tables (schema 0001_core) here, read-only.
-# TODO: replace with the Store's own lookup once it has one.
-
-
-def _pairs(values: Iterable[Any]) -> Spans:
-    return tuple((int(start), int(end)) for start, end in values)
-
-
-def _stored_document(store: Store, article_id: str) -> tuple[Document, dict[str, str]] | None:
-    """The stored article as a Document (findings recomputed), and local → store quote ids."""
-    conn = store.conn
-    row = conn.execute(
-        "SELECT id, text, title, author, published, url, outlet, source FROM articles WHERE id = ?",
-        (article_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    article = Article(
-        id=row[0],
-        text=row[1],
-        title=row[2],
-        author=row[3],
-        published=row[4],
-        url=row[5],
-        outlet=row[6],
-        source=row[7],
-    )
-    quote_rows = conn.execute(
-        "SELECT pk, id, local_id, type, kind, text, speaker_name, speaker_entity, "
-        "addressee_name, parent_id, hedge, occasion, said_on, confidence, evidence "
-        "FROM quotes WHERE article_id = ? ORDER BY pk",
-        (article_id,),
-    ).fetchall()
-    spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
-    for pk, role, start, end in conn.execute(
-        "SELECT s.quote_pk, s.role, s.start, s.end FROM quote_spans s JOIN quotes q "
-        "ON q.pk = s.quote_pk WHERE q.article_id = ? ORDER BY s.quote_pk, s.role, s.seq",
-        (article_id,),
-    ):
-        spans.setdefault((pk, role), []).append((start, end))
-    local_of = {r[1]: r[2] for r in quote_rows}
-    quotes = []
-    for (
-        pk,
-        _,
-        local,
-        qtype,
-        kind,
-        text,
-        name,
-        entity,
-        to,
-        parent,
-        hedge,
-        occ,
-        said,
-        conf,
-        ev,
-    ) in quote_rows:
-        occasion, said_on = json.loads(occ) if occ else None, json.loads(said) if said else None
-        speaker_spans = _pairs(spans.get((pk, "speaker"), ()))
-        addressee_spans = _pairs(spans.get((pk, "addressee"), ()))
-        quotes.append(
-            Quote(
-                id=local,
-                type=qtype,
-                content=_pairs(spans.get((pk, "content"), ())),
-                text=text,
-                cue=_pairs(spans.get((pk, "cue"), ())),
-                speaker=Party(speaker_spans, name, entity) if name or speaker_spans else None,
-                addressee=Party(addressee_spans, to) if to or addressee_spans else None,
-                parent=local_of.get(parent) if parent else None,
-                hedge=hedge,
-                kind=kind,
-                occasion=Occasion(
-                    occasion["type"],
-                    occasion.get("with"),
-                    _pairs(occasion.get("mention") or ()),
-                )
-                if occasion
-                else None,
-                said_on=SaidOn(
-                    said_on.get("date"),
-                    said_on.get("text", ""),
-                    _pairs(said_on.get("mention") or ()),
-                )
-                if said_on
-                else None,
-                confidence=conf,
-                evidence=ev,
-            )
-        )
-    entities = []
-    for eid, local, name, label in conn.execute(
-        "SELECT id, local_id, name, label FROM entities WHERE article_id = ? ORDER BY rowid",
-        (article_id,),
-    ).fetchall():
-        mentions = conn.execute(
-            "SELECT start, end FROM mentions WHERE entity_id = ? ORDER BY start", (eid,)
-        ).fetchall()
-        entities.append(Entity(local, name, tuple((s, e) for s, e in mentions), label))
-    doc = Document(
-        article,
-        tuple(quotes),
-        tuple(entities),
-        tuple(headline_findings(article, quotes)),
-    )
-    return doc, {local: gid for gid, local in local_of.items()}
