@@ -79,3 +79,15 @@ def test_abbreviation_finder() -> None:
     text = "the Recording Industry Association of America (RIAA) sent"
     ((start, end, _, abbr),) = abbreviations(text)
     assert text[start:end] == "Recording Industry Association of America" and abbr == "RIAA"
+
+
+def test_an_undefined_abbreviation_never_joins_a_person() -> None:
+    text = "Ursula Nagel chairs the panel. Later the UN said it would act. Paul Mason met the PM."
+    names = _names(text)
+    assert "UN" not in names.get("Ursula Nagel", [])
+    assert "PM" not in names.get("Paul Mason", [])
+
+
+def test_interview_labels_define_no_abbreviation() -> None:
+    text = "We spoke to Walter Nash.\n\n((WN))  Why now?\n\n((Walter Nash))  Because it is time."
+    assert "WN" not in _names(text).get("Walter Nash", [])

@@ -265,3 +265,9 @@ def test_join_turns_makes_one_quote_per_speaker_turn() -> None:
     assert all(q.parent == one.id for q in joined.quotes if q is not one)
     for q in joined.quotes:
         assert q.text == " ".join(text[s:e] for s, e in q.content)
+
+
+def test_the_acronym_who_is_not_a_relative_pronoun(pipe: Pipeline) -> None:
+    doc = run(pipe, "On Tuesday, WHO said that the outbreak was over.")
+    (q,) = doc.quotes
+    assert q.speaker is not None and q.speaker.name == "WHO"

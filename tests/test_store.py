@@ -541,3 +541,15 @@ def test_a_stored_article_comes_back_as_the_same_document() -> None:
                 after.speaker and before.speaker and after.speaker.name == before.speaker.name
             )
             assert ids[after.id]  # every quote has its store id
+
+
+def test_odd_article_ids_never_raise_when_read_back() -> None:
+    with Store.open(":memory:") as store:
+        store.ingest_document(
+            make_doc("a\x00b", TEXT, [("We will finish the bridge", "Ann Smith")])
+        )
+        for ident in ("a\x00b", "a\ud800b", "\x00", ""):
+            store.document(ident)
+            store.article(ident)
+        loaded = store.document("a\x00b")  # stored as "a\ufffdb": the same id finds it
+        assert loaded is not None and store.article("a\x00b") is not None

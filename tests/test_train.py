@@ -158,3 +158,20 @@ def test_an_unwritable_output_fails_before_training(
     gold.write_text(json.dumps(make_doc(0)) + "\n")
     assert main(["train", str(gold), "-o", str(tmp_path / "no" / "such" / "m.json")]) == 2
     assert "cannot write the model" in capsys.readouterr().err
+
+
+def test_too_little_gold_to_cross_validate_is_a_clear_error(pipe: Pipeline) -> None:
+    with_quotes = parse_gold_doc(make_doc(0))
+    without = parse_gold_doc({"id": "n", "text": "Tom Baker ate the cold soup.", "quotes": []})
+    # one fold trains on the document without quotes alone: one class only
+    with pytest.raises(TrainingError, match="too little gold"):
+        train([with_quotes, without], pipeline=pipe)
+
+
+def test_a_folder_as_output_fails_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(make_doc(0)) + "\n")
+    assert main(["train", str(gold), "-o", str(tmp_path)]) == 2
+    assert "cannot write the model" in capsys.readouterr().err

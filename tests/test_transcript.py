@@ -70,3 +70,19 @@ def test_quotes_inside_a_turn_nest_in_it(pipe: Pipeline) -> None:
     assert inner.addressee is not None and inner.addressee.name == "Nora Quist"
     for q in doc.quotes:
         assert q.text == join_spans(INTERVIEW, q.content)
+
+
+def test_an_interviewer_label_is_never_the_interviewee(pipe: Pipeline) -> None:
+    text = (
+        "Wikinews spoke to Walter Nash.\n\n((WN))  Why did you run?\n\n"
+        "((Walter Nash))  Because nobody else would.\n\n((WN))  Will you run again?"
+    )
+    doc = pipe.process(Article(id="t", text=text))
+    speakers = {q.text: q.speaker.name if q.speaker else None for q in doc.quotes}
+    assert speakers["Why did you run?"] == "Wikinews"
+    assert speakers["Because nobody else would."] == "Walter Nash"
+
+
+def test_an_empty_label_is_no_turn() -> None:
+    text = "(( ))  One.\n\n((  ))  Two.\n\n(( ))  Three."
+    assert TranscriptDetector()(text, _spans(text)) == []

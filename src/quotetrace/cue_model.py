@@ -69,6 +69,7 @@ class CueModel:
             temp.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
             temp.replace(target)
         except OSError as exc:
+            temp.unlink(missing_ok=True)
             raise BadModel(f"cannot write cue model {path}: {exc}") from exc
 
     @classmethod

@@ -48,13 +48,13 @@ def examples_of(pipeline: Pipeline, gold: GoldDoc, doc: int) -> list[Example]:
     quoted = [q.outer for q in find_marked_quotes(text)]
     for sent, tok, cand in pipeline.clauses.verb_clauses(text, parsed, every_verb=True):
         chars = span_set(text, cand.content)
-        if any(jaccard(chars, o) >= 0.5 for o in optional):
-            continue
         best, best_j = None, 0.0
         for i, g in scored:
             j = jaccard(chars, g)
             if j > best_j:
                 best, best_j = i, j
+        if any(jaccard(chars, o) >= max(0.5, best_j) for o in optional):
+            continue  # it would be paired with optional gold: neither a hit nor a false alarm
         features = tuple(clause_features(pipeline.clauses, text, sent, tok, cand, quoted))
         out.append(Example(doc, features, best if best_j >= 0.5 else None))
     return out
@@ -140,14 +140,19 @@ def fit(
     }
     threshold = 0.5
     if n_folds >= 2:
-        probabilities = cross_val_predict(
-            classifier,
-            matrix,
-            labels,
-            groups=docs,
-            cv=GroupKFold(n_splits=n_folds),
-            method="predict_proba",
-        )[:, 1]
+        try:
+            probabilities = cross_val_predict(
+                classifier,
+                matrix,
+                labels,
+                groups=docs,
+                cv=GroupKFold(n_splits=n_folds),
+                method="predict_proba",
+            )[:, 1]
+        except ValueError as exc:  # a fold whose training part holds one class only
+            raise TrainingError(
+                f"too little gold to cross-validate ({exc}); add documents with quotes"
+            ) from exc
         threshold, f1 = best_threshold(list(probabilities), examples, n_gold)
         report["cv_folds"] = n_folds
         report["cv_clause_f1"] = round(100 * f1, 1)
@@ -193,9 +198,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    folder = Path(args.output).resolve().parent
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise TrainingError(f"cannot write the model to {args.output}: no such writable folder")
+    output = Path(args.output)
+    folder = output.resolve().parent
+    if output.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise TrainingError(f"cannot write the model to {args.output}: not a writable file path")
     golds = [doc for path in args.gold for doc in load_gold(path)]
     model, report = train(golds, jobs=args.jobs, c=args.c)
     model.save(args.output)

@@ -157,9 +157,10 @@ _STOP_FIRST = frozenset(
 )
 _LOWER_CONTEXT = re.compile(r"((?:[a-z][\w.-]*\s+){1,3})$")
 # "World Health Organization (WHO)": a defined abbreviation
-_ABBREVIATION = re.compile(r"\(([A-Z][A-Z&]{1,6}s?)\)")
+_ABBREVIATION = re.compile(r"(?<!\()\(([A-Z][A-Z&]{1,6}s?)\)(?!\))")  # not "((WN))" labels
 _NAME_LINK_WORDS = frozenset("of on for and the de du des la del".split())
 _ABBR_WORD = re.compile(r"[A-Z]{2,6}")
+_ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT", "LAW"})
 
 
 def _initials(words: Sequence[str]) -> str:
@@ -328,7 +329,6 @@ def _clean_name(words: list[str], lexicons: Lexicons) -> tuple[list[str], list[s
 class EntityFinder:
     def __init__(self, lexicons: Lexicons) -> None:
         self.lex = lexicons
-        self._aliases: dict[str, list[str]] = {}  # abbreviation -> full name, per article
 
     def __call__(
         self,
@@ -346,7 +346,7 @@ class EntityFinder:
         ner = _SpanIndex((s, e, label) for (s, e), label in ner_labels.items())
         defined = [a for a in abbreviations(text) if not skip.overlapping(a[0], a[0] + 1)]
         full_names = _SpanIndex((s, e, "") for s, e, _, _ in defined)
-        self._aliases = {abbr: words for _, _, words, abbr in defined}
+        aliases = {abbr: tuple(words) for _, _, words, abbr in defined}
         mentions += [(s, e, words, []) for s, e, words, _ in defined]
         for match in _NAME_RUN.finditer(text):
             start, end = match.span()
@@ -384,7 +384,7 @@ class EntityFinder:
             lower_desc = before.group(1).split() if before else []
             all_desc = [w.lower().rstrip(".") for w in desc + lower_desc]
             mentions.append((name_start, end, name, all_desc))
-        return self._cluster(text, mentions, ner)
+        return self._cluster(text, mentions, ner, aliases)
 
     def _label(self, span: Span, ner: _SpanIndex) -> str | None:
         found = ner.overlapping(*span)
@@ -395,6 +395,7 @@ class EntityFinder:
         text: str,
         mentions: list[tuple[int, int, list[str], list[str]]],
         ner: _SpanIndex,
+        aliases: dict[str, tuple[str, ...]] | None = None,
     ) -> EntityIndex:
         clusters: list[_Cluster] = []
         lookup = _ClusterLookup()
@@ -409,7 +410,7 @@ class EntityFinder:
             label = self._label((start, end), ner) or ""
             if label in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
                 continue
-            target = self._find_cluster(lookup, words)
+            target = self._find_cluster(lookup, words, aliases)
             if (
                 target is None
                 and len(words) == 1
@@ -461,18 +462,30 @@ class EntityFinder:
         before = text[max(0, start - 2) : start]
         return not (start == 0 or before.endswith(("\n", ". ", "“", '"', "‘", "(", "—")))
 
-    def _find_cluster(self, lookup: _ClusterLookup, words: list[str]) -> _Cluster | None:
+    def _find_cluster(
+        self,
+        lookup: _ClusterLookup,
+        words: list[str],
+        aliases: dict[str, tuple[str, ...]] | None = None,
+    ) -> _Cluster | None:
         if len(words) == 1 and _ABBR_WORD.fullmatch(words[0]):
-            # an abbreviation: the name it was defined for, or a name whose initials spell it
-            defined = tuple(self._aliases.get(words[0], ()))
+            # an abbreviation: the name it was defined for, or the one organisation-like name
+            # whose initials spell it (never a person: "PM" is not Paul Mason)
+            defined = (aliases or {}).get(words[0])
             if defined:
                 candidates = lookup.by_last.get(defined[-1].lower(), [])
-                return next((c for c in candidates if c.tokens == defined), None)
+                found = next((c for c in candidates if c.tokens == defined), None)
+                if found is not None:
+                    return found
             spelled = [
                 c
                 for group in lookup.by_last.values()
                 for c in group
-                if len(c.tokens) >= 2 and _initials(c.tokens) == words[0]
+                if _initials(c.tokens) == words[0]
+                and c.label != "PERSON"
+                and not c.person_votes
+                # two capitalised words are mostly a person's name, unless tagged otherwise
+                and (len(c.tokens) >= 3 or len(c.tokens) == 2 and c.label in _ORG_LABELS)
             ]
             if len(spelled) == 1:
                 return spelled[0]

@@ -100,12 +100,13 @@ class Resolver:
             inherited_cue: tuple[Span, ...] = ()
             if cand.speaker:
                 speaker = self._resolve(state, cand.speaker, parent, enclosing, cand.speaker_anchor)
-                if speaker is not None and speaker.entity is None and cand.speaker_name_hint:
+                if cand.evidence == "transcript-turn" and cand.speaker_name_hint:
+                    # an interviewer's label ("((WN))" is Wikinews) names no one in the text
+                    speaker = Party(cand.speaker, cand.speaker_name_hint, None)
+                elif speaker is not None and speaker.entity is None and cand.speaker_name_hint:
                     hinted = entities.by_name_words(cand.speaker_name_hint.split())
                     if hinted is not None:
                         speaker = Party(speaker.mention, hinted.name, hinted.id)
-                    elif cand.evidence == "transcript-turn":  # "((WN))" is Wikinews
-                        speaker = Party(speaker.mention, cand.speaker_name_hint, None)
             else:
                 speaker, inherited_cue = self._from_context(state, drafts, out, i)
                 conf *= 0.8 if speaker else 1.0
@@ -145,7 +146,7 @@ class Resolver:
         start, end = mention[0]
         surface = state.text[start:end]
         low = surface.lower()
-        if low in RELATIVE and anchor is not None:
+        if low in RELATIVE and not surface.isupper() and anchor is not None:
             inner = self._resolve(state, (anchor,), enclosing_speaker, enclosing, None)
             return Party(mention, inner.name, inner.entity)
         if low in FIRST_PERSON:

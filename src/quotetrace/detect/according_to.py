@@ -36,7 +36,7 @@ class AccordingToDetector:
                     head = toks[head.head]
                 rest = [t for t in sent.subtree(head.i) if t.i not in phrase]
                 after = max(phrase) + 1
-                if after < len(toks) and toks[after].lower in ("who", "which"):
+                if after < len(toks) and toks[after].text in ("who", "which"):
                     # "… according to CNN who reported that …": the relative clause is CNN's
                     # own attribution, even where the parse hung it elsewhere
                     rest = [t for t in rest if t.i < tok.i]

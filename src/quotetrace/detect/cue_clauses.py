@@ -253,7 +253,7 @@ class CueClauseDetector:
             return None
         negated = any(c.dep == "neg" for c in children)
         anchor = None
-        if subject is not None and subject.lower in ("who", "which", "that"):
+        if subject is not None and subject.text in ("who", "which", "that"):  # not "WHO"
             rel = self._relative_anchor(sent, subject)
             if rel is not None:
                 anchor = self.mention_span(sent, rel)

@@ -36,7 +36,7 @@ class TranscriptDetector:
         labelled: list[tuple[int, re.Match[str]]] = []
         for index, (start, end) in enumerate(paragraphs):
             match = _LABEL.match(text, start, end)
-            if match and not any(a <= start < b for a, b in skip):
+            if match and match.group("who").strip() and not any(a <= start < b for a, b in skip):
                 labelled.append((index, match))
         if len(labelled) < _MIN_TURNS:
             return []

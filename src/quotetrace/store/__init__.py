@@ -211,7 +211,7 @@ class Store:
                 (
                     schema._now(),
                     tally.get("new", 0),
-                    tally.get("replaced", 0),
+                    tally.get("replaced", 0) + tally.get("re-extracted", 0),  # both replace rows
                     tally.get("unchanged", 0),
                     tally.get("failed", 0),
                     run_id,
@@ -674,7 +674,7 @@ class Store:
         conn = self.conn
         row = conn.execute(
             "SELECT id, text, title, author, published, url, outlet, source FROM articles WHERE id = ?",
-            (clean_text(article_id),),
+            (_text(article_id),),
         ).fetchone()
         if row is None:
             return None
@@ -692,13 +692,13 @@ class Store:
             "SELECT pk, id, local_id, type, kind, text, speaker_name, speaker_entity, "
             "addressee_name, parent_id, hedge, occasion, said_on, confidence, evidence "
             "FROM quotes WHERE article_id = ? ORDER BY pk",
-            (article_id,),
+            (row[0],),
         ).fetchall()
         spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
         for pk, role, start, end in conn.execute(
             "SELECT s.quote_pk, s.role, s.start, s.end FROM quote_spans s JOIN quotes q "
             "ON q.pk = s.quote_pk WHERE q.article_id = ? ORDER BY s.quote_pk, s.role, s.seq",
-            (article_id,),
+            (row[0],),
         ):
             spans.setdefault((pk, role), []).append((start, end))
         local_of = {r[1]: r[2] for r in quote_rows}
@@ -756,7 +756,7 @@ class Store:
         entities = []
         for eid, local, name, label in conn.execute(
             "SELECT id, local_id, name, label FROM entities WHERE article_id = ? ORDER BY rowid",
-            (article_id,),
+            (row[0],),
         ).fetchall():
             mentions = conn.execute(
                 "SELECT start, end FROM mentions WHERE entity_id = ? ORDER BY start", (eid,)
@@ -770,7 +770,7 @@ class Store:
         row = self.conn.execute(
             "SELECT id, title, author, url, outlet, published, source, text FROM articles "
             "WHERE id = ?",
-            (clean_text(article_id),),
+            (_text(article_id),),
         ).fetchone()
         if row is None:
             return None

@@ -165,6 +165,10 @@ def run_ingest(args: argparse.Namespace) -> int:
 
     report = WarcReport()
     tally: Counter[str] = Counter()
+    if args.cue_model:
+        from quotetrace.cue_model import CueModel
+
+        CueModel.load(args.cue_model)  # a bad model stops the command before the run starts
     with Store.open(args.db) as store:
         known = store.fingerprints()
         run_id = store.start_run("ingest", args.paths)
