@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from quotetrace import bench_html, evaluate
+from quotetrace.cue_model import add_cue_model_argument
 from quotetrace.errors import QuotetraceError
 from quotetrace.kinds import ALL_KINDS, DEFAULT_KINDS, kinds_argument
 from quotetrace.model import Article, Document, Failure
@@ -126,15 +127,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench.run(args)
 
 
-def _add_cue_model_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--cue-model",
-        metavar="FILE",
-        help="a cue model from `quotetrace train`: it judges the clause of every verb, listed "
-        "cue or not (every sentence is parsed: slower)",
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quotetrace",
@@ -166,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="kinds of attribution to keep: comma list of speech,writing,thought,perception,finding "
         "or 'all' (default: speech,writing)",
     )  # fmt: skip
-    _add_cue_model_argument(ex)
+    add_cue_model_argument(ex)
     ex.add_argument(
         "--include-text", action="store_true", help="add the article text to every line"
     )
@@ -188,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also report speech acts whose content is a noun phrase or prepositional object "
         "('criticized the plan', 'warned against hackers'), as PolNeAR annotates them",
     )
-    _add_cue_model_argument(ev)
+    add_cue_model_argument(ev)
     ev.set_defaults(func=cmd_eval)
 
     from quotetrace import train

@@ -13,6 +13,7 @@ may train on are too small, and weights trained on PolNeAR may not be redistribu
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -87,6 +88,16 @@ class CueModel:
             return cls(weights, float(raw["bias"]), float(raw["threshold"]), raw.get("meta", {}))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BadModel(f"{path}: malformed cue model ({exc})") from exc
+
+
+def add_cue_model_argument(parser: argparse.ArgumentParser) -> None:
+    """``--cue-model FILE``, the same for every command that extracts."""
+    parser.add_argument(
+        "--cue-model",
+        metavar="FILE",
+        help="a cue model from `quotetrace train`: it judges the clause of every verb, listed "
+        "cue or not (every sentence is parsed: slower)",
+    )
 
 
 def _subject_class(detector: CueClauseDetector, sent: ParsedSentence, tok: Token) -> str:

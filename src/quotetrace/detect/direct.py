@@ -176,6 +176,15 @@ class DirectQuoteDetector:
             confidence=0.9 if quote.terminated else 0.65,
         )
 
+    def _usable_cue(self, sent: ParsedSentence, tok: Token) -> bool:
+        """A cue verb that can attribute a quote beside it: not a channel ("as reported by X")
+        and not an infinitive modifying a noun ("the reason to call it X")."""
+        return (
+            is_cue_token(tok, self.lex)
+            and not self.clauses.is_channel(sent, tok)
+            and not self.clauses.is_noun_modifier(sent, tok)
+        )
+
     def _cue_after(
         self, sent: ParsedSentence, pos: int, same_level
     ) -> tuple[ParsedSentence, Token, str] | None:
@@ -187,11 +196,7 @@ class DirectQuoteDetector:
                 return None
             if tok.text in ".!?;" or tok.text in '“"‘«':
                 return None
-            if (
-                is_cue_token(tok, self.lex)
-                and not self.clauses.is_channel(sent, tok)
-                and not self.clauses.is_noun_modifier(sent, tok)
-            ):
+            if self._usable_cue(sent, tok):
                 return sent, tok, "cue-after"
             gap += 1
             if gap > MAX_GAP_TOKENS:
@@ -211,11 +216,7 @@ class DirectQuoteDetector:
                 return None
             if tok.text in ".!?;":
                 return None
-            if (
-                is_cue_token(tok, self.lex)
-                and not self.clauses.is_channel(sent, tok)
-                and not self.clauses.is_noun_modifier(sent, tok)
-            ):
+            if self._usable_cue(sent, tok):
                 return sent, tok, "cue-before"
             gap += 1
             if gap > MAX_GAP_TOKENS + 3:

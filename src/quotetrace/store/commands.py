@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from quotetrace.cue_model import add_cue_model_argument
 from quotetrace.errors import StoreError
 from quotetrace.kinds import kinds_argument
 from quotetrace.model import Article, Failure
@@ -150,11 +151,7 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
         help="extract unchanged articles again and replace their quotes (after an upgrade, or "
         "with a new cue model)",
     )
-    parser.add_argument(
-        "--cue-model",
-        metavar="FILE",
-        help="a cue model from `quotetrace train` judges the clause of every verb (slower)",
-    )
+    add_cue_model_argument(parser)
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
 
 
