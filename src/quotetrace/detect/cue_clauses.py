@@ -8,6 +8,7 @@ the same clauses as evidence; the merge step decides which reading wins.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from quotetrace.detect.candidate import Candidate
@@ -74,6 +75,12 @@ NP_CONTENT = frozenset(
 )
 # Verbs whose object is followed by the content ("accused him of lying", "called it a sham").
 OBJECT_PLUS_COMPLEMENT = frozenset("accuse call describe label dub brand blame praise".split())
+# Verbs whose object with an "as" complement is the content ("characterized the call as
+# “perfectly fine”", "dismissed the report as a hoax"); without "as" they are no attribution.
+AS_COMPLEMENT = frozenset(
+    """characterize characterise dismiss denounce attack slam criticize criticise
+    hail condemn""".split()
+)
 # "complained about X", "warned against X", "called for X": the object of the preposition
 PREP_CONTENT = frozenset("about against for of on over".split())
 # Verbs that are cues only with a clause or beside a quote, never with a bare object.
@@ -331,6 +338,15 @@ class CueClauseDetector:
         if lemma in WEAK_CUES:
             return None, None, ""
         objs_all = [c for c in children if c.dep == "dobj"]
+        as_tail = [c for c in children if c.dep == "prep" and c.lower == "as" and c.i > tok.i]
+        if objs_all and as_tail and lemma in AS_COMPLEMENT:
+            span = _span_of([*sent.subtree(objs_all[0].i), *sent.subtree(as_tail[0].i)])
+            if span is not None:
+                # a closing mark the parse hung elsewhere still closes the complement
+                closing = re.match(r"[.,!?]?[\"”’']", text[span[1] : span[1] + 2])
+                if closing:
+                    span = (span[0], span[1] + closing.end())
+                return _trim(text, *span), span, "object-complement"
         if objs_all and lemma in OBJECT_PLUS_COMPLEMENT:
             obj = objs_all[0]
             tails = [
