@@ -91,7 +91,7 @@ def merge(
         if cand.negated:
             continue
         span = hull(cand.content)
-        inside = [o for o in marked_outer if contains((span[0] - 1, span[1] + 1), o)]
+        inside = [q.outer for q in marked if _holds(span, q)]
         is_mixed = bool(inside) and _outside_words(text, span, inside) > 2
         if cand.cue and cand.cue in direct_cues and not is_mixed:
             continue  # the clause that attributes a direct quote is its evidence, not a new quote
@@ -114,11 +114,13 @@ def merge(
         if inside:
             if not is_mixed:
                 continue  # the clause is the quote itself
+            reach = max(o[1] for o in inside)
+            if reach > span[1]:  # take in the closing mark the parse left outside
+                content = (*cand.content[:-1], (cand.content[-1][0], reach))
+                cand = replace(cand, content=content)
             cand = replace(cand, type="mixed")
             for i, d in enumerate(kept):
-                if d.marked is not None and contains(
-                    (span[0] - 1, span[1] + 1), marked[d.marked].outer
-                ):
+                if d.marked is not None and _holds(span, marked[d.marked]):
                     if holder is None or d is not holder:
                         absorbed.add(i)
         elif any(overlap(o, span) for o in marked_outer):
@@ -141,6 +143,19 @@ def merge(
     finals = [d for i, d in enumerate(kept) if i not in absorbed] + unique + list(turns)
     finals.sort(key=lambda c: (c.start, -c.end))
     return _nest(finals, marked)
+
+
+def _holds(span: tuple[int, int], quote: MarkedQuote) -> bool:
+    """Is the marked quote inside the clause span? Its marks are, or the parse left only its
+    closing mark (and a full stop) outside: 'he considered himself "an artist first."'."""
+    if contains((span[0] - 1, span[1] + 1), quote.outer):
+        return True
+    return (
+        bool(quote.content)
+        and span[0] <= quote.open
+        and quote.end <= span[1] + 1
+        and (quote.outer[1] <= span[1] + 3)
+    )
 
 
 _NOT_A_NEW_SOURCE = frozenset("i we you me us it this that".split())

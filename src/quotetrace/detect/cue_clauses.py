@@ -398,6 +398,10 @@ class CueClauseDetector:
         """The complement clause without its "that" and without trailing nested cue clauses."""
         toks = sent.subtree(comp.i)
         toks = [t for t in toks if not (t.dep == "mark" and t.head == comp.i and t.lower == "that")]
+        # "— as reported by the Courier —" is a channel, not part of what was said
+        for t in [t for t in toks if t.dep == "advcl" and self.is_channel(sent, t)]:
+            cut = {x.i for x in sent.subtree(t.i)}
+            toks = [x for x in toks if x.i not in cut]
         # ", claiming he was …" at the end of the complement is its own (nested) attribution.
         for t in toks:
             if (
