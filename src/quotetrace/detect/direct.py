@@ -154,6 +154,8 @@ class DirectQuoteDetector:
                 if c.i > tok.i and c.dep in ("nsubj", "dobj", "npadvmod")
             ]
             subject = after[0] if after else None
+        if subject is None and rule == "cue-after":
+            subject = self._person_after(sent, tok)
         speaker = self.clauses.mention_span(sent, subject) if subject is not None else None
         cand = self.clauses.clause(text, sent, tok)
         addressee = cand.addressee if cand is not None else ()
@@ -175,6 +177,21 @@ class DirectQuoteDetector:
             marked=index,
             confidence=0.9 if quote.terminated else 0.65,
         )
+
+    def _person_after(self, sent: ParsedSentence, tok: Token) -> Token | None:
+        """ "…,” tweeted Mayor of London Sadiq Khan: the person named just after an inverted cue
+        that the parse left without a subject (the last word of the name)."""
+        for t in sent.tokens[tok.i + 1 : tok.i + 1 + MAX_GAP_TOKENS + 4]:
+            if t.text in '.!?;“"‘«':
+                return None
+            if t.ent == "PERSON":
+                last = t
+                for u in sent.tokens[t.i + 1 :]:
+                    if u.ent != "PERSON" or u.ent_start:
+                        break
+                    last = u
+                return last
+        return None
 
     def _usable_cue(self, sent: ParsedSentence, tok: Token) -> bool:
         """A cue verb that can attribute a quote beside it: not a channel ("as reported by X")
