@@ -668,6 +668,17 @@ class Store:
                 item[key] = json.loads(item[key]) if item[key] else []
             yield item
 
+    def _quote_spans(self, article_id: str) -> dict[tuple[int, str], list[list[int]]]:
+        """The spans of a stored article's quotes, by (quote pk, role), in order."""
+        spans: dict[tuple[int, str], list[list[int]]] = {}
+        for pk, role, start, end in self.conn.execute(
+            "SELECT s.quote_pk, s.role, s.start, s.end FROM quote_spans s JOIN quotes q "
+            "ON q.pk = s.quote_pk WHERE q.article_id = ? ORDER BY s.quote_pk, s.role, s.seq",
+            (article_id,),
+        ):
+            spans.setdefault((pk, role), []).append([start, end])
+        return spans
+
     def document(self, article_id: str) -> tuple[Document, dict[str, str]] | None:
         """The stored article as a ``Document`` (without findings: those are the caller's), and
         its quotes' local → store ids; None when it is not stored."""
@@ -694,13 +705,7 @@ class Store:
             "FROM quotes WHERE article_id = ? ORDER BY pk",
             (row[0],),
         ).fetchall()
-        spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
-        for pk, role, start, end in conn.execute(
-            "SELECT s.quote_pk, s.role, s.start, s.end FROM quote_spans s JOIN quotes q "
-            "ON q.pk = s.quote_pk WHERE q.article_id = ? ORDER BY s.quote_pk, s.role, s.seq",
-            (row[0],),
-        ):
-            spans.setdefault((pk, role), []).append((start, end))
+        spans = self._quote_spans(row[0])
         local_of = {r[1]: r[2] for r in quote_rows}
         quotes = []
         for (
@@ -776,13 +781,7 @@ class Store:
             return None
         keys = ("id", "title", "author", "url", "outlet", "published", "source", "text")
         out: dict[str, Any] = dict(zip(keys, row, strict=True))
-        spans: dict[tuple[int, str], list[list[int]]] = {}
-        for pk, role, start, end in self.conn.execute(
-            "SELECT s.quote_pk, s.role, s.start, s.end FROM quote_spans s JOIN quotes q "
-            "ON q.pk = s.quote_pk WHERE q.article_id = ? ORDER BY s.quote_pk, s.role, s.seq",
-            (out["id"],),
-        ):
-            spans.setdefault((pk, role), []).append([start, end])
+        spans = self._quote_spans(out["id"])
         quotes = []
         for (
             pk,
