@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO
 
 from quotetrace import bench_html, evaluate
@@ -16,6 +16,7 @@ from quotetrace.cue_model import add_cue_model_argument
 from quotetrace.errors import QuotetraceError
 from quotetrace.kinds import ALL_KINDS, DEFAULT_KINDS, kinds_argument
 from quotetrace.model import Article, Document, Failure
+from quotetrace.progress import progress
 from quotetrace.runner import run_pipeline
 
 
@@ -30,16 +31,6 @@ def _filter_kinds(doc: Document, kinds: Sequence[str]) -> Document:
     return replace(doc, quotes=tuple(keep))
 
 
-def _progress(
-    items: Iterable[Any], *, enabled: bool, desc: str, total: int | None = None
-) -> Iterable[Any]:
-    if not enabled:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc=desc, unit="doc", total=total, file=sys.stderr, leave=False)
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
     from quotetrace.ingest import iter_articles
     from quotetrace.output import html_report, jsonl, table
@@ -50,7 +41,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     try:
         articles = iter_articles(args.paths, stdin=sys.stdin.buffer)
         show = args.progress if args.progress is not None else sys.stderr.isatty()
-        for doc in _progress(
+        for doc in progress(
             run_pipeline(
                 articles,
                 jobs=args.jobs,
@@ -98,7 +89,7 @@ def _gold_extractor(
             Article(id=g.id, text=g.text, title=g.title, published=g.published) for g in gold_docs
         )
         show = sys.stderr.isatty()
-        docs = _progress(
+        docs = progress(
             run_pipeline(
                 articles,
                 jobs=jobs,

@@ -14,7 +14,7 @@ import multiprocessing as mp
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from quotetrace.errors import QuotetraceError
 from quotetrace.evaluate import GoldDoc, jaccard, load_gold, span_set
 from quotetrace.kinds import ALL_KINDS
 from quotetrace.pipeline import Pipeline
+from quotetrace.progress import progress
 
 
 class TrainingError(QuotetraceError):
@@ -173,18 +174,11 @@ def train(
     if not golds:
         raise TrainingError("no gold documents to train on")
     examples: list[Example] = []
-    for batch in _progress(collect_examples(golds, jobs=jobs, pipeline=pipeline), len(golds)):
+    batches = collect_examples(golds, jobs=jobs, pipeline=pipeline)
+    for batch in progress(batches, enabled=sys.stderr.isatty(), desc="train", total=len(golds)):
         examples += batch
     n_gold = sum(1 for g in golds for q in g.quotes if not q.optional)
     return fit(examples, n_gold, c=c)
-
-
-def _progress(items: Iterable[list[Example]], total: int) -> Iterable[list[Example]]:
-    if not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, total=total, desc="train", unit="doc", file=sys.stderr, leave=False)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -28,6 +28,7 @@ from quotetrace.cue_model import add_cue_model_argument
 from quotetrace.errors import StoreError
 from quotetrace.kinds import kinds_argument
 from quotetrace.model import Article, Failure
+from quotetrace.progress import progress
 
 DEFAULT_DB = "quotetrace.db"
 
@@ -187,10 +188,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             fresh(items), jobs=args.jobs, kinds=args.kinds, cue_model=args.cue_model
         )
         show = args.progress if args.progress is not None else sys.stderr.isatty()
-        if show:
-            from tqdm import tqdm
-
-            docs = tqdm(docs, desc="ingest", unit="doc", file=sys.stderr, leave=False)
+        docs = progress(docs, enabled=show, desc="ingest")
         for doc in docs:
             tally[store.ingest_document(doc, run_id=run_id, force=args.force)] += 1
         store.finish_run(run_id, dict(tally))
