@@ -110,15 +110,16 @@ def split_sentences(text: str, start: int, end: int) -> list[Span]:
         spans.append((cursor, stop))
         cursor = stop
     spans.append((cursor, end))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
+    return [(s, e) for s, e in (strip_span(text, *span) for span in spans) if e > s]
+
+
+def strip_span(text: str, start: int, end: int) -> Span:
+    """``text[start:end]`` without the white space around it (offsets, not a copy)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def paragraphs(text: str) -> list[Paragraph]:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from quotetrace.detect.candidate import Candidate
 from quotetrace.model import Span
+from quotetrace.segment import strip_span
 
 _LABEL = re.compile(r"\(\((?P<who>[^()\n]{1,60})\)\)[ \t]*")
 # interviewers' short labels
@@ -55,7 +56,7 @@ class TranscriptDetector:
                 ):
                     break
                 spans.append((start, end))
-            spans = [_trimmed(text, s, e) for s, e in spans]
+            spans = [strip_span(text, s, e) for s, e in spans]
             spans = [(s, e) for s, e in spans if e > s]
             if not spans:
                 continue
@@ -74,11 +75,3 @@ class TranscriptDetector:
                 )
             )
         return out
-
-
-def _trimmed(text: str, start: int, end: int) -> Span:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
