@@ -9,21 +9,22 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any, TextIO
 
 from quotetrace import bench_html, evaluate
 from quotetrace.cue_model import add_cue_model_argument
-from quotetrace.errors import QuotetraceError
+from quotetrace.errors import InputError, QuotetraceError
 from quotetrace.kinds import ALL_KINDS, DEFAULT_KINDS, kinds_argument
 from quotetrace.model import Article, Document, Failure
 from quotetrace.progress import progress
 from quotetrace.runner import run_pipeline
+from quotetrace.safety import path_name, printable
 
 
 def _filter_kinds(doc: Document, kinds: Sequence[str]) -> Document:
     if set(kinds) >= set(ALL_KINDS):
         return doc
-    from dataclasses import replace
 
     keep = [q for q in doc.quotes if q.kind in kinds]
     ids = {q.id for q in keep}
@@ -35,7 +36,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from quotetrace.ingest import iter_articles
     from quotetrace.output import html_report, jsonl, table
 
-    out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(f"cannot write {path_name(args.output)}: {exc.strerror}") from None
     failed = 0
     docs: list[Document] = []
     try:
@@ -53,17 +57,30 @@ def cmd_extract(args: argparse.Namespace) -> int:
             enabled=show,
             desc="extract",
         ):
-            doc = _filter_kinds(doc, args.kinds)
+            # the output line is part of the article: if it cannot be made, its error line is
+            try:
+                doc = _filter_kinds(doc, args.kinds)
+                if args.format == "jsonl":
+                    chunk = jsonl.dumps(doc, include_text=True if args.include_text else None)
+                elif args.format == "table":
+                    chunk = printable(table.format_document(doc)) + "\n"
+                else:
+                    chunk = printable(html_report.render([doc]))  # this article renders alone
+                    docs.append(doc)
+            except Exception as exc:  # noqa: BLE001
+                reason = f"output failed ({type(exc).__name__}): {exc}"[:300]
+                doc = Document(replace(doc.article, text=""), error=reason)
+                chunk = (
+                    jsonl.dumps(doc) if args.format == "jsonl" else f"{doc.article.id}: {reason}"
+                )
+                if args.format == "html":
+                    docs.append(doc)
             failed += doc.error is not None
-            if args.format == "jsonl":
-                out.write(jsonl.dumps(doc, include_text=True if args.include_text else None) + "\n")
+            if args.format != "html":
+                out.write(chunk + "\n")
                 out.flush()
-            elif args.format == "table":
-                out.write(table.format_document(doc) + "\n\n")
-            else:
-                docs.append(doc)
         if args.format == "html":
-            out.write(html_report.render(docs))
+            out.write(printable(html_report.render(docs)))
     finally:
         if out is not sys.stdout:
             out.close()

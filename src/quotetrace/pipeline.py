@@ -30,6 +30,7 @@ from quotetrace.lexicon import Lexicons, load
 from quotetrace.merge import merge
 from quotetrace.model import Article, Document, Entity, Failure, Party, Quote, Span, join_spans
 from quotetrace.nlp import Analyzer, ParsedSentence, SpacyAnalyzer
+from quotetrace.safety import check_unicode
 from quotetrace.segment import paragraphs
 
 MAX_PARSE_CHARS = 1500  # longer "sentences" (lists, tables, run-ons) are parsed in pieces
@@ -87,7 +88,7 @@ class Pipeline:
             return self._process(article)
         except QuotetraceError as exc:
             return Document(article, error=f"{type(exc).__name__}: {exc}")
-        except (ValueError, IndexError, KeyError, RecursionError, MemoryError) as exc:
+        except Exception as exc:  # noqa: BLE001
             # A bug on one article must not lose the batch; the reason says what happened.
             return Document(article, error=f"internal error ({type(exc).__name__}): {exc}"[:300])
 
@@ -106,6 +107,7 @@ class Pipeline:
         text = article.text
         if not text.strip():
             return Document(article, error="empty article")
+        check_unicode(text)
         if len(text) <= BLOCK_CHARS:
             quotes, entities = self._extract(text, article.boilerplate, article.published)
         else:

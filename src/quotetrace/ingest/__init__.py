@@ -36,6 +36,7 @@ from quotetrace.ingest.text import (
     read_text_file,
 )
 from quotetrace.model import Article, Failure
+from quotetrace.safety import path_name
 
 __all__ = [
     "INPUT_SUFFIXES",
@@ -77,30 +78,30 @@ def _read_file(path: Path) -> Iterator[Article | Failure]:
         else:
             yield read_text_file(path)
     except UnreadableArticle as err:
-        yield Failure(path.stem, str(err), str(path))
+        yield Failure(path_name(path.stem), str(err), path_name(path))
     except OSError as err:
-        yield Failure(path.stem, (err.strerror or str(err)).lower(), str(path))
+        yield Failure(path_name(path.stem), (err.strerror or str(err)).lower(), path_name(path))
 
 
 def _read_gzip(path: Path) -> Iterator[Article | Failure]:
     """A gzipped .txt/.html/.jsonl (crawls often are), decompressed with a size cap."""
     inner = Path(path.stem)  # "page.html.gz" -> "page.html"
-    stem, kind = inner.stem, inner.suffix.lower()
+    stem, kind, source = path_name(inner.stem), inner.suffix.lower(), path_name(path)
     try:
         with gzip.open(path, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except (gzip.BadGzipFile, EOFError, zlib.error) as err:
-        yield Failure(stem, f"broken gzip file ({err})", str(path))
+        yield Failure(stem, f"broken gzip file ({err})", source)
         return
     if len(data) > MAX_FILE_BYTES:
-        yield Failure(stem, f"decompressed size over {MAX_FILE_BYTES / 1e6:.0f} MB", str(path))
+        yield Failure(stem, f"decompressed size over {MAX_FILE_BYTES / 1e6:.0f} MB", source)
         return
     if kind in (".html", ".htm"):
-        yield article_from_html(data, id=stem, source=str(path))
+        yield article_from_html(data, id=stem, source=source)
     elif kind in (".jsonl", ".json"):
-        yield from iter_json_lines(io.StringIO(decode_bytes(data)), stem=stem, source=str(path))
+        yield from iter_json_lines(io.StringIO(decode_bytes(data)), stem=stem, source=source)
     else:
-        yield article_from_text(decode_bytes(data), id=stem, source=str(path))
+        yield article_from_text(decode_bytes(data), id=stem, source=source)
 
 
 def _folder_files(folder: Path) -> list[Path]:
@@ -119,7 +120,9 @@ def _read_path(path: Path) -> Iterator[Article | Failure]:
         files = _folder_files(path)
         if not files:
             yield Failure(
-                path.name, "folder holds no .txt/.html/.htm/.jsonl/.json(.gz) files", str(path)
+                path_name(path.name),
+                "folder holds no .txt/.html/.htm/.jsonl/.json(.gz) files",
+                path_name(path),
             )
         for file in files:
             yield from _read_file(file)
@@ -168,8 +171,9 @@ def iter_articles(
         elif _GLOB_CHARS & set(raw):
             matches = sorted(glob.glob(raw, recursive=True))
             if not matches:
-                yield Failure(raw, "glob matched nothing", raw)
+                yield Failure(path_name(raw), "glob matched nothing", path_name(raw))
             for match in matches:
                 yield from _read_path(Path(match))
         else:
-            yield Failure(path.stem or raw, "no such file or directory", raw)
+            name = path_name(path.stem or raw)
+            yield Failure(name, "no such file or directory", path_name(raw))

@@ -18,6 +18,7 @@ from quotetrace.errors import UnreadableArticle
 from quotetrace.ingest.header import analyse_header
 from quotetrace.ingest.text import MAX_ARTICLE_CHARS
 from quotetrace.model import Article
+from quotetrace.safety import check_unicode, path_name, printable
 
 MAX_HTML_BYTES = 50_000_000
 
@@ -52,6 +53,10 @@ def decode_html(data: bytes) -> str:
             pass
     best = from_bytes(data[:200_000]).best()
     return data.decode(best.encoding if best else "utf-8", errors="replace")
+
+
+def _meta(value: str | None) -> str | None:
+    return None if value is None else printable(value)
 
 
 def _size_check(size: int) -> None:
@@ -112,6 +117,7 @@ def article_from_html(
         _size_check(len(html.encode("utf-8", "surrogatepass")))
     if not html.strip():
         raise UnreadableArticle("empty article")
+    check_unicode(html, "HTML")
 
     document = _extract(html, url)
     if document is None or getattr(document, "body", None) is None:
@@ -126,13 +132,13 @@ def article_from_html(
 
     header = analyse_header(text)
     return Article(
-        id=id,
+        id=printable(id),
         text=text,
-        title=title or document.title or header.title,
-        author=author or document.author or header.author,
-        published=published or document.date or header.published,
-        url=url or document.url,
-        outlet=outlet or document.sitename or document.hostname,
+        title=_meta(title) or document.title or header.title,
+        author=_meta(author) or document.author or header.author,
+        published=_meta(published) or document.date or header.published,
+        url=_meta(url) or document.url,
+        outlet=_meta(outlet) or document.sitename or document.hostname,
         source=source,
         boilerplate=header.boilerplate,
         from_html=True,
@@ -143,4 +149,4 @@ def read_html_file(path: str | os.PathLike[str]) -> Article:
     """An HTML file as an Article; id = the file name without its extension."""
     path = Path(path)
     _size_check(path.stat().st_size)
-    return article_from_html(path.read_bytes(), id=path.stem, source=str(path))
+    return article_from_html(path.read_bytes(), id=path_name(path.stem), source=path_name(path))

@@ -17,6 +17,30 @@ from quotetrace.errors import UnreadableArticle
 from quotetrace.ingest.html import article_from_html
 from quotetrace.ingest.text import article_from_text
 from quotetrace.model import Article, Failure
+from quotetrace.safety import path_name, printable
+
+
+def loads(data: str | bytes) -> Any:
+    """``json.loads`` whose every refusal is an UnreadableArticle with a one-line reason: bad
+    syntax, bad UTF-8, nesting too deep for the parser, a number too long to convert."""
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as err:
+        raise UnreadableArticle(f"invalid JSON ({err.msg})") from None
+    except UnicodeDecodeError as err:
+        raise UnreadableArticle(f"invalid JSON (not UTF-8: {err.reason})") from None
+    except RecursionError:
+        raise UnreadableArticle("invalid JSON (nested too deep)") from None
+    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+        raise UnreadableArticle(f"invalid JSON ({str(err).split(';')[0][:120]})") from None
+
+
+def _id_of(obj: Any, fallback: str) -> str:
+    """The id an object's error line carries: its own when it is a string or number."""
+    raw = obj.get("id") if isinstance(obj, dict) else None
+    if isinstance(raw, str | int) and not isinstance(raw, bool) and raw != "":
+        return printable(str(raw))
+    return fallback
 
 
 def _optional_str(obj: dict[str, Any], key: str) -> str | None:
@@ -40,8 +64,10 @@ def article_from_json(
         if default_id is None:
             raise UnreadableArticle("no 'id' field")
         article_id = default_id
+    elif isinstance(raw_id, str | int) and not isinstance(raw_id, bool):
+        article_id = printable(str(raw_id))
     else:
-        article_id = str(raw_id)
+        raise UnreadableArticle(f"'id' is a {type(raw_id).__name__}, not a string")
     title, url = _optional_str(obj, "title"), _optional_str(obj, "url")
     outlet, author = _optional_str(obj, "outlet"), _optional_str(obj, "author")
     published = _optional_str(obj, "published") or _optional_str(obj, "date")
@@ -92,13 +118,11 @@ def iter_json_lines(
         if not line:
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield Failure(fallback_id, f"line {number}: invalid JSON ({err.msg})", where)
+            obj = loads(line)
+        except UnreadableArticle as err:
+            yield Failure(fallback_id, f"line {number}: {err}", where)
             continue
-        article_id = fallback_id
-        if isinstance(obj, dict) and obj.get("id") not in (None, ""):
-            article_id = str(obj["id"])
+        article_id = _id_of(obj, fallback_id)
         try:
             yield article_from_json(obj, source=where, default_id=fallback_id)
         except UnreadableArticle as err:
@@ -109,25 +133,23 @@ def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[Article | Failure]:
     """Articles from a .jsonl file, streamed line by line. OSError if it cannot be opened."""
     path = Path(path)
     with path.open("rb") as handle:
-        yield from iter_json_lines(handle, stem=path.stem, source=str(path))
+        yield from iter_json_lines(handle, stem=path_name(path.stem), source=path_name(path))
 
 
 def iter_json_file(path: str | os.PathLike[str]) -> Iterator[Article | Failure]:
     """Articles from a .json file holding one object (or a list of objects)."""
     path = Path(path)
+    stem, source = path_name(path.stem), path_name(path)
     try:
-        data = json.loads(path.read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        reason = err.msg if isinstance(err, json.JSONDecodeError) else err.reason
-        yield Failure(path.stem, f"invalid JSON ({reason})", str(path))
+        data = loads(path.read_bytes())
+    except UnreadableArticle as err:
+        yield Failure(stem, str(err), source)
         return
     objects = data if isinstance(data, list) else [data]
     for index, obj in enumerate(objects, start=1):
-        fallback_id = path.stem if len(objects) == 1 else f"{path.stem}:{index}"
-        article_id = fallback_id
-        if isinstance(obj, dict) and obj.get("id") not in (None, ""):
-            article_id = str(obj["id"])
+        fallback_id = stem if len(objects) == 1 else f"{stem}:{index}"
+        article_id = _id_of(obj, fallback_id)
         try:
-            yield article_from_json(obj, source=str(path), default_id=fallback_id)
+            yield article_from_json(obj, source=source, default_id=fallback_id)
         except UnreadableArticle as err:
-            yield Failure(article_id, str(err), str(path))
+            yield Failure(article_id, str(err), source)

@@ -16,6 +16,7 @@ from charset_normalizer import from_bytes
 from quotetrace.errors import UnreadableArticle
 from quotetrace.ingest.header import analyse_header
 from quotetrace.model import Article
+from quotetrace.safety import check_unicode, path_name, printable
 
 MAX_FILE_BYTES = 60_000_000  # raw .txt file size (60 MB)
 MAX_ARTICLE_CHARS = 25_000_000  # decoded text; long texts are chunked by the extractor later
@@ -121,6 +122,10 @@ def decode_bytes(data: bytes) -> str:
     return text
 
 
+def _meta(value: str | None) -> str | None:
+    return None if value is None else printable(value)
+
+
 def _check_size(text: str) -> None:
     if len(text) > MAX_ARTICLE_CHARS:
         raise UnreadableArticle(
@@ -148,15 +153,16 @@ def article_from_text(
     if not text.strip():
         raise UnreadableArticle("empty article")
     _check_size(text)
+    check_unicode(text)
     header = analyse_header(text)
     return Article(
-        id=id,
+        id=printable(id),
         text=text,
-        title=title or header.title,
-        author=author or header.author,
-        published=published or header.published,
-        url=url,
-        outlet=outlet,
+        title=_meta(title) or header.title,
+        author=_meta(author) or header.author,
+        published=_meta(published) or header.published,
+        url=_meta(url),
+        outlet=_meta(outlet),
         source=source,
         boilerplate=header.boilerplate,
     )
@@ -175,4 +181,4 @@ def read_text_file(path: str | os.PathLike[str]) -> Article:
             f"file too large ({size / 1e6:.1f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB)"
         )
     text = decode_bytes(path.read_bytes())
-    return article_from_text(text, id=path.stem, source=str(path))
+    return article_from_text(text, id=path_name(path.stem), source=path_name(path))

@@ -16,6 +16,7 @@ from quotetrace.model import (
     SaidOn,
     Spans,
 )
+from quotetrace.safety import lone_surrogate
 
 
 def _spans(spans: Spans) -> list[list[int]]:
@@ -101,4 +102,10 @@ def document_to_dict(doc: Document, *, include_text: bool | None = None) -> dict
 
 
 def dumps(doc: Document, *, include_text: bool | None = None) -> str:
-    return json.dumps(document_to_dict(doc, include_text=include_text), ensure_ascii=False)
+    """One output line. Readable UTF-8; a line that would hold a lone surrogate (an id or title
+    given that way through the Python API) is written with ``\\u`` escapes, still valid JSON."""
+    obj = document_to_dict(doc, include_text=include_text)
+    line = json.dumps(obj, ensure_ascii=False)
+    if lone_surrogate(line) is not None:
+        line = json.dumps(obj)
+    return line

@@ -57,6 +57,20 @@ def _day(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+MAX_COUNT = 1_000_000_000
+
+
+def _count(value: str) -> int:
+    """A --limit: a whole number from 0 to MAX_COUNT (SQLite takes 64-bit integers only)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value[:20]!r}") from None
+    if not 0 <= number <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_COUNT:,}")
+    return number
+
+
 def _output(path: str | None) -> TextIO:
     return open(path, "w", encoding="utf-8", newline="") if path else sys.stdout  # noqa: SIM115
 
@@ -212,7 +226,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 def add_speakers_arguments(parser: argparse.ArgumentParser) -> None:
     _db_argument(parser)
     parser.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
-    parser.add_argument("--limit", type=int, default=None, help="show only the first N")
+    parser.add_argument("--limit", type=_count, default=None, help="show only the first N")
 
 
 def run_speakers(args: argparse.Namespace) -> int:
@@ -256,7 +270,7 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--said-since", type=_day, help="said on or after YYYY[-MM[-DD]]")
     parser.add_argument("--sort", choices=("relevance", "newest", "oldest"), default="relevance")
-    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--limit", type=_count, default=20, help="at most N results (default 20)")
     parser.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
 
 
