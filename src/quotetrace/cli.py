@@ -32,8 +32,25 @@ def _filter_kinds(doc: Document, kinds: Sequence[str]) -> Document:
     return replace(doc, quotes=tuple(keep))
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
+def _articles(args: argparse.Namespace) -> Iterator[Article | Failure]:
+    """The inputs of ``extract``: files as usual, http(s) URLs fetched (only then)."""
     from quotetrace.ingest import iter_articles
+
+    if not any(p.lower().startswith(("http://", "https://")) for p in args.paths):
+        yield from iter_articles(args.paths, stdin=sys.stdin.buffer)
+        return
+    from quotetrace.fetch import commands as fetch_commands
+
+    with fetch_commands.Fetcher(
+        fetch_commands.policy_from_args(args), log=fetch_commands.log
+    ) as fetcher:
+        source = fetch_commands.WebSource(fetcher, log=fetch_commands.log)
+        yield from fetch_commands.read_inputs(
+            args.paths, source, lambda paths: iter_articles(paths, stdin=sys.stdin.buffer)
+        )
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
     from quotetrace.output import html_report, jsonl, table
 
     try:
@@ -43,7 +60,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     failed = 0
     docs: list[Document] = []
     try:
-        articles = iter_articles(args.paths, stdin=sys.stdin.buffer)
+        articles = _articles(args)
         show = args.progress if args.progress is not None else sys.stderr.isatty()
         for doc in progress(
             run_pipeline(
@@ -145,7 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser(
         "extract", help="extract quotations from articles (txt, html, jsonl, folders, -)"
     )
-    ex.add_argument("paths", nargs="+", help="files, folders, glob patterns, or - for stdin")
+    ex.add_argument(
+        "paths", nargs="+", help="files, folders, glob patterns, - for stdin, or http(s) URLs"
+    )
     ex.add_argument("--format", choices=("jsonl", "table", "html"), default="jsonl")
     ex.add_argument("--output", "-o", help="write here instead of stdout")
     ex.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
@@ -171,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--include-text", action="store_true", help="add the article text to every line"
     )
     ex.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    from quotetrace.fetch import commands as fetch_commands
+
+    fetch_commands.add_fetch_arguments(ex)
     ex.set_defaults(func=cmd_extract)
 
     ev = sub.add_parser("eval", help="score the extractor against annotated gold (FORMAT.md §3)")
@@ -214,6 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
     from quotetrace.store import commands as store_commands
 
     store_commands.add_commands(sub)
+
+    wa = sub.add_parser(
+        "watch", help="keep a store current from feeds and sitemaps (FEEDS.txt: one URL a line)"
+    )
+    fetch_commands.add_watch_arguments(wa)
+    wa.set_defaults(func=fetch_commands.run_watch)
 
     from quotetrace.web import commands as web_commands
 

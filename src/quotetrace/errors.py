@@ -4,7 +4,10 @@ QuotetraceError
 ├── InputError          a user's input cannot be read (missing file, bad JSON line, ...)
 │   └── UnreadableArticle   one article is empty, binary, too large or undecodable
 ├── EvaluationError     a gold or prediction file is malformed
-└── StoreError          the database cannot be opened or written
+├── StoreError          the database cannot be opened or written
+└── FetchError          a page or feed cannot be fetched (quotetrace.fetch)
+    ├── BlockedAddress      the address is refused: private, loopback, link-local, ...
+    └── RobotsDisallowed    robots.txt asks us not to fetch it
 """
 
 
@@ -26,3 +29,23 @@ class EvaluationError(QuotetraceError):
 
 class StoreError(QuotetraceError):
     """The store cannot be opened, migrated or written."""
+
+
+class FetchError(QuotetraceError):
+    """A URL cannot be fetched: network, HTTP status, size, robots.txt, redirects.
+    ``transient``: worth retrying later (timeouts, connection errors, 5xx, 429)."""
+
+    def __init__(
+        self, message: str, *, transient: bool = False, status_code: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.status_code = status_code
+
+
+class BlockedAddress(FetchError):
+    """The URL's host resolves to an address that fetching must not reach (SSRF guard)."""
+
+
+class RobotsDisallowed(FetchError):
+    """The site's robots.txt disallows the URL for our user agent."""

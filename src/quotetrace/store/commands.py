@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from quotetrace.cue_model import add_cue_model_argument
-from quotetrace.errors import StoreError
+from quotetrace.errors import InputError, StoreError
 from quotetrace.kinds import kinds_argument
 from quotetrace.model import Article, Failure
 from quotetrace.progress import progress
@@ -150,7 +150,16 @@ def iter_inputs(
 
 
 def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", help="files, folders, globs, .warc(.gz), or - (stdin)")
+    parser.add_argument(
+        "paths", nargs="*", help="files, folders, globs, .warc(.gz), - (stdin), or http(s) URLs"
+    )
+    parser.add_argument(
+        "--feed",
+        action="append",
+        default=[],
+        metavar="FEED_URL",
+        help="an RSS/Atom feed or a sitemap: fetch the articles it links to (repeatable)",
+    )
     _db_argument(parser)
     parser.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument(
@@ -168,15 +177,22 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_cue_model_argument(parser)
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    from quotetrace.fetch.commands import add_fetch_arguments
+
+    add_fetch_arguments(parser)
 
 
 def run_ingest(args: argparse.Namespace) -> int:
+    from quotetrace.fetch import commands as fetch_commands
     from quotetrace.runner import run_pipeline
     from quotetrace.store import Store
     from quotetrace.store.warc import WarcReport
 
     report = WarcReport()
     tally: Counter[str] = Counter()
+    if not args.paths and not args.feed:
+        raise InputError("give files, folders or URLs to ingest, or --feed FEED_URL")
+    web = _web_source(args)
     if args.cue_model:
         from quotetrace.cue_model import CueModel
 
@@ -197,14 +213,31 @@ def run_ingest(args: argparse.Namespace) -> int:
                     continue
                 yield item
 
-        items = iter_inputs(args.paths, report=report, stdin=sys.stdin.buffer)
+        items: Iterable[Article | Failure] = iter_inputs(
+            [p for p in args.paths if web is None or not fetch_commands.is_url(p)],
+            report=report,
+            stdin=sys.stdin.buffer,
+        )
+        if web is not None:
+            web.stored = set(known)
+            web.pages = fetch_commands.load_pages(store.conn)
+            urls = [p for p in args.paths if fetch_commands.is_url(p)]
+            items = itertools.chain(items, web.articles(urls), web.feed_articles(args.feed))
         docs: Iterable[Any] = run_pipeline(
             fresh(items), jobs=args.jobs, kinds=args.kinds, cue_model=args.cue_model
         )
         show = args.progress if args.progress is not None else sys.stderr.isatty()
         docs = progress(docs, enabled=show, desc="ingest")
         for doc in docs:
-            tally[store.ingest_document(doc, run_id=run_id, force=args.force)] += 1
+            outcome = store.ingest_document(doc, run_id=run_id, force=args.force)
+            tally[outcome] += 1
+            if web is not None and outcome != "failed":
+                for record in web.stored_ok(doc.article.id):
+                    fetch_commands.remember(store.conn, record)
+        if web is not None:
+            for record in web.flush():
+                fetch_commands.remember(store.conn, record)
+            web.fetcher.close()
         store.finish_run(run_id, dict(tally))
         counts = store.counts()
     print(
@@ -217,7 +250,19 @@ def run_ingest(args: argparse.Namespace) -> int:
     )
     if report.records:
         print(f"quotetrace: {report.summary()}", file=sys.stderr)
-    return 1 if tally["failed"] else 0
+    if web is not None:
+        print(f"quotetrace: {fetch_commands.web_summary(web.tally)}", file=sys.stderr)
+    return 1 if tally["failed"] or (web is not None and web.tally["feeds failed"]) else 0
+
+
+def _web_source(args: argparse.Namespace) -> Any:
+    """A WebSource when URLs or feeds are among the inputs (nothing is fetched otherwise)."""
+    from quotetrace.fetch import commands as fetch_commands
+
+    if not args.feed and not any(fetch_commands.is_url(p) for p in args.paths):
+        return None
+    fetcher = fetch_commands.Fetcher(fetch_commands.policy_from_args(args), log=fetch_commands.log)
+    return fetch_commands.WebSource(fetcher, log=fetch_commands.log)
 
 
 # --- speakers -----------------------------------------------------------------------------------

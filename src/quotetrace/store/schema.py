@@ -163,7 +163,26 @@ _CLUSTER_TERMS = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_CORE, _FULLTEXT, _CLUSTER_TERMS)
+# Pages and feeds fetched from the web (quotetrace.fetch): the URL asked for, where it ended up,
+# the validators for conditional requests and the article it became.
+_FETCHED = Migration(
+    "0004_fetched_pages",
+    (
+        """CREATE TABLE fetched_pages (
+            url TEXT PRIMARY KEY,
+            final_url TEXT NOT NULL,
+            article_id TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            content_hash TEXT,
+            fetched_at TEXT NOT NULL,
+            checked_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX fetched_pages_article ON fetched_pages(article_id)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_CORE, _FULLTEXT, _CLUSTER_TERMS, _FETCHED)
 
 # Tables whose rows are the store's data (``runs`` and ``migrations`` are logs).
 DATA_TABLES = (
