@@ -38,6 +38,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quotetrace.error_classes import (
+    false_alarm_class,
+    known_name_words,
+    missed_class,
+    speaker_cause,
+)
 from quotetrace.errors import EvaluationError, InputError, QuotetraceError
 from quotetrace.kinds import DEFAULT_KINDS, kinds_argument
 
@@ -55,12 +61,24 @@ _PRONOUN_WORDS = """i me my mine myself he him his himself she her hers herself 
     anybody nobody"""
 PRONOUNS = frozenset(_PRONOUN_WORDS.split())
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-FIELDS = ("content_exact", "cue", "speaker", "speaker_name", "addressee", "parent", "parent_pred")
+# A predicted speaker name counts as "confident" when its quote's confidence is at least this.
+NAME_CONFIDENCE = 0.6
+FIELDS = (
+    "content_exact",
+    "cue",
+    "speaker",
+    "speaker_name",
+    "speaker_name_confident",
+    "addressee",
+    "parent",
+    "parent_pred",
+)
 _FIELD_LABELS = {
     "content_exact": "content exact",
     "cue": "cue",
     "speaker": "speaker",
     "speaker_name": "speaker name",
+    "speaker_name_confident": f"speaker name, confidence >= {NAME_CONFIDENCE}",
     "addressee": "addressee",
     "parent": "parent",
     "parent_pred": "parent (pred)",
@@ -106,6 +124,7 @@ class PredQuote:
     addressee_name: str | None = None
     parent: str | None = None
     kind: str = "speech"
+    confidence: float | None = None
 
     @property
     def has_addressee(self) -> bool:
@@ -249,10 +268,11 @@ class DocScore:
 @dataclass(frozen=True)
 class ErrorItem:
     doc_id: str
-    kind: str  # "missed" | "false alarm" | "wrong speaker"
+    kind: str  # "missed" | "false alarm" | "wrong speaker" | "wrong name"
     text: str
     quote_id: str
     detail: str = ""
+    cause: str = ""  # the error's class (quotetrace.error_classes)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -265,6 +285,8 @@ class EvalResult:
     documents: list[DocScore] = field(default_factory=list)
     errors: list[ErrorItem] = field(default_factory=list)
     kinds: tuple[str, ...] | None = None
+    # every error's class with its count (not capped like ``errors``)
+    error_classes: dict[str, int] = field(default_factory=dict)
 
     @property
     def n_docs(self) -> int:
@@ -290,6 +312,7 @@ class EvalResult:
             "exact": self.exact.to_dict(),
             "per_document": [d.to_dict() for d in self.documents],
             "errors": [e.to_dict() for e in self.errors],
+            "error_classes": dict(self.error_classes),
         }
 
     def format_table(self, *, per_document: bool = False) -> str:
@@ -611,6 +634,9 @@ def parse_predictions(obj: Mapping[str, Any], text: str) -> list[PredQuote]:
         mention, name = _party(q.get("speaker"), "speaker", here, len(text))
         add_mention, add_name = _party(q.get("addressee"), "addressee", here, len(text))
         parent = q.get("parent")
+        confidence = q.get("confidence")
+        if not isinstance(confidence, int | float) or isinstance(confidence, bool):
+            confidence = None
         quotes.append(
             PredQuote(
                 id=qid,
@@ -623,6 +649,7 @@ def parse_predictions(obj: Mapping[str, Any], text: str) -> list[PredQuote]:
                 addressee_name=add_name,
                 parent=None if parent is None else str(parent),
                 kind=str(q.get("kind") or "speech"),
+                confidence=None if confidence is None else float(confidence),
             )
         )
     return quotes
@@ -686,6 +713,10 @@ def _score_doc(doc: GoldDoc, preds: list[PredQuote]) -> _DocOutcome:
     matched_pred: set[int] = set()
     errors: list[ErrorItem] = []
     speaker_hits = exact_hits = 0
+    known = known_name_words(
+        [n for q in doc.quotes for n in (q.speaker_name, q.addressee_name)]
+        + [text[s:e] for q in doc.quotes for s, e in (*q.speaker_mention, *q.addressee)]
+    )
     for gi, pi, j in pairs:
         gold, pred = doc.quotes[gi], preds[pi]
         if gold.optional or j < OVERLAP:
@@ -695,13 +726,24 @@ def _score_doc(doc: GoldDoc, preds: list[PredQuote]) -> _DocOutcome:
         matched_pred.add(pi)
         speaker_hits += speaker_ok
         exact_hits += j >= EXACT
-        if not speaker_ok:
+        name_ok = gold.speaker_name is None or _names_agree(pred.speaker_name, gold.speaker_name)
+        if not speaker_ok or not name_ok:
             detail = (
                 f"gold {_describe(text, gold.speaker_mention, gold.speaker_name)}, "
                 f"predicted {_describe(text, pred.speaker_mention, pred.speaker_name)}"
             )
+            cause = speaker_cause(
+                text, gold.speaker_mention, gold.speaker_name, pred.speaker_name, known
+            )
             errors.append(
-                ErrorItem(doc.id, "wrong speaker", _snippet(text, gold.content), gold.id, detail)
+                ErrorItem(
+                    doc.id,
+                    "wrong speaker" if not speaker_ok else "wrong name",
+                    _snippet(text, gold.content),
+                    gold.id,
+                    detail,
+                    cause,
+                )
             )
         for threshold, view in views.items():
             if j < threshold:
@@ -720,7 +762,9 @@ def _score_doc(doc: GoldDoc, preds: list[PredQuote]) -> _DocOutcome:
             if gold_cue:
                 f["cue"].count(bool(gold_cue & span_set(text, pred.cue, keep_if_empty=True)))
             if gold.speaker_name is not None:
-                f["speaker_name"].count(_names_agree(pred.speaker_name, gold.speaker_name))
+                f["speaker_name"].count(name_ok)
+                if pred.confidence is not None and pred.confidence >= NAME_CONFIDENCE:
+                    f["speaker_name_confident"].count(name_ok)
             if gold.addressee_name is not None:
                 f["addressee"].count(_names_agree(pred.addressee_name, gold.addressee_name))
             elif not gold.addressee and pred.has_addressee:
@@ -736,11 +780,17 @@ def _score_doc(doc: GoldDoc, preds: list[PredQuote]) -> _DocOutcome:
     for gi in core:
         if gi not in matched_gold:
             q = doc.quotes[gi]
-            errors.append(ErrorItem(doc.id, "missed", _snippet(text, q.content), q.id))
+            best = max((jaccard(gold_sets[gi], p) for p in pred_sets), default=0.0)
+            cause = missed_class(text, q.type, q.cue, q.speaker_mention, best)
+            errors.append(ErrorItem(doc.id, "missed", _snippet(text, q.content), q.id, "", cause))
     for pi in counted:
         if pi not in matched_pred:
             p = preds[pi]
-            errors.append(ErrorItem(doc.id, "false alarm", _snippet(text, p.content), p.id))
+            best = max((jaccard(g, pred_sets[pi]) for g in gold_sets), default=0.0)
+            cause = false_alarm_class(p.type, best)
+            errors.append(
+                ErrorItem(doc.id, "false alarm", _snippet(text, p.content), p.id, "", cause)
+            )
 
     score = DocScore(
         doc_id=doc.id,
@@ -781,6 +831,11 @@ def score_documents(
         result.overlap.add(outcome.views[OVERLAP])
         result.exact.add(outcome.views[EXACT])
         result.documents.append(outcome.score)
+        for err in outcome.errors:
+            label = (
+                err.cause if err.kind in ("missed", "false alarm") else f"{err.kind}: {err.cause}"
+            )
+            result.error_classes[label] = result.error_classes.get(label, 0) + 1
         room = None if max_errors is None else max_errors - len(result.errors)
         if room is None or room > 0:
             result.errors.extend(outcome.errors[:room])
@@ -874,7 +929,15 @@ def _format_table(result: EvalResult, *, per_document: bool) -> str:
         lines.append("")
         for err in result.errors:
             detail = f" [{err.detail}]" if err.detail else ""
-            lines.append(f"{err.doc_id}  {err.kind:<13}  {err.quote_id}: {err.text!r}{detail}")
+            cause = f" ({err.cause})" if err.cause else ""
+            lines.append(
+                f"{err.doc_id}  {err.kind:<13}  {err.quote_id}: {err.text!r}{detail}{cause}"
+            )
+    if per_document and result.error_classes:
+        rows = [["error class (all errors)", "count"]]
+        for label, n in sorted(result.error_classes.items(), key=lambda kv: (-kv[1], kv[0])):
+            rows.append([label, str(n)])
+        lines += ["", *_align(rows)]
     return "\n".join(lines)
 
 
