@@ -159,8 +159,41 @@ _LOWER_CONTEXT = re.compile(r"((?:[a-z][\w.-]*\s+){1,3})$")
 # "World Health Organization (WHO)": a defined abbreviation
 _ABBREVIATION = re.compile(r"(?<!\()\(([A-Z][A-Z&]{1,6}s?)\)(?!\))")  # not "((WN))" labels
 _NAME_LINK_WORDS = frozenset("of on for and the de du des la del".split())
+# Head words after which "of"/"for"/"on" continue an organisation's name: "House of Commons
+# Library", "Centers for Disease Control and Prevention", "Commission on Presidential Debates".
+_ORG_HEADS = frozenset(
+    """house court ministry department office council committee commission conference center
+    centre centers centres institute university college school bank agency bureau board
+    association federation union foundation society organization organisation academy league
+    authority service services corps library museum church party assembly chamber secretariat
+    administration division command force forces fund trust tribunal parliament congress
+    senate army navy republic kingdom state states coalition alliance movement front""".split()
+)
+_ORG_LINK = re.compile(r"[ \t]+(of|for|on)[ \t]+(?:the[ \t]+)?")
+_AND_LINK = re.compile(r"[ \t]+(?:and|&)[ \t]+")
 _ABBR_WORD = re.compile(r"[A-Z]{2,6}")
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT", "LAW"})
+
+
+def _org_name_end(text: str, end: int) -> int:
+    """Where a capitalised run ending in an organisation's head word really ends: "House" +
+    " of Commons Library", "Center" + " for Systems Science and Engineering"."""
+    extended = False
+    while True:
+        last = re.search(r"[\w’'-]+$", text[max(0, end - 40) : end])
+        link = _ORG_LINK.match(text, end)
+        if last is None or link is None or last.group().lower() not in _ORG_HEADS:
+            if extended:
+                more = _AND_LINK.match(text, end)
+                run = _NAME_RUN.match(text, more.end()) if more else None
+                if run is not None and len(run.group().split()) == 1:
+                    end = run.end()
+            return end
+        run = _NAME_RUN.match(text, link.end())
+        if run is None or run.group().split()[0] in _STOP_FIRST:
+            return end
+        end = run.end()
+        extended = True
 
 
 def _initials(words: Sequence[str]) -> str:
@@ -319,8 +352,10 @@ def _person_inside(ner: _SpanIndex, start: int, end: int) -> Span | None:
 def _clean_name(words: list[str], lexicons: Lexicons) -> tuple[list[str], list[str]]:
     """Split leading titles and descriptors off a capitalised run: (descriptors, name words)."""
     desc: list[str] = []
-    while words and (
-        words[0].lower().rstrip(".") in lexicons.titles or words[0].lower() in lexicons.titles
+    while (
+        words
+        and (words[0].lower().rstrip(".") in lexicons.titles or words[0].lower() in lexicons.titles)
+        and not (len(words) > 1 and words[1] in ("of", "for", "on"))  # "House of Commons"
     ):
         desc.append(words.pop(0))
     return desc, words
@@ -348,11 +383,16 @@ class EntityFinder:
         full_names = _SpanIndex((s, e, "") for s, e, _, _ in defined)
         aliases = {abbr: tuple(words) for _, _, words, abbr in defined}
         mentions += [(s, e, words, []) for s, e, words, _ in defined]
+        taken = 0
         for match in _NAME_RUN.finditer(text):
             start, end = match.span()
+            if start < taken:
+                continue  # the tail of an organisation's name already read
             if skip.overlapping(start, start + 1) or full_names.overlapping(start, end):
                 continue
-            words = match.group().split()
+            end = _org_name_end(text, end)
+            taken = end
+            words = text[start:end].split()
             # possessive "Lukashenko’s" names Lukashenko
             if _POSSESSIVE.search(words[-1]):
                 words[-1] = _POSSESSIVE.sub("", words[-1])
@@ -374,7 +414,7 @@ class EntityFinder:
                 desc += cut
                 name = name[len(cut) :]
                 name_start = person[0]
-            elif len(name) > 3:
+            elif len(name) > 3 and not _NAME_LINK_WORDS & {w.lower() for w in name}:
                 desc += name[:-3]
                 name = name[-3:]
                 name_start = text.index(name[0], name_start)

@@ -103,7 +103,12 @@ class Resolver:
                 if cand.evidence == "transcript-turn" and cand.speaker_name_hint:
                     # an interviewer's label ("((WN))" is Wikinews) names no one in the text
                     speaker = Party(cand.speaker, cand.speaker_name_hint, None)
-                elif speaker is not None and speaker.entity is None and cand.speaker_name_hint:
+                elif (
+                    speaker is not None
+                    and cand.speaker_name_hint
+                    and (speaker.entity is None or _is_description(text, cand.speaker[0]))
+                ):
+                    # an appositive name ("The mayor of London, Sadiq Khan,") is the most specific
                     hinted = entities.by_name_words(cand.speaker_name_hint.split())
                     if hinted is not None:
                         speaker = Party(speaker.mention, hinted.name, hinted.id)
@@ -166,10 +171,21 @@ class Resolver:
             ent_id = state.pronoun(start, THIRD_PERSON.get(low, "n"), exclude)
             ent = state.entities.get(ent_id)
             return Party(mention, ent.name if ent else None, ent.id if ent else None)
-        # "the mayor of London": the head is before "of"
-        head_end = start + low.index(" of ") if " of " in low and _lower_head(surface) else end
+        # "the mayor of London", "authorities in the United States": the head is before them
+        head_end = start + _head_length(surface)
+        if head_end < end:
+            # "The manager of X and Director of Y, David Clay": the appositive name at the end
+            last = next(
+                (m for m in state.entities.by_offset if start < m[0] and end - 2 <= m[1] <= end),
+                None,
+            )
+            if last is not None and state.text[last[0] - 2 : last[0]] == ", ":
+                found = state.entities.get(last[2])
+                if found is not None:
+                    return Party(mention, found.name, found.id)
         ent = state.entities.at(start, head_end)
-        head = low.split()[-1] if low.split() else ""
+        head_words = low[: head_end - start].split()
+        head = head_words[-1] if head_words else ""
         if ent is None and head in MEDIA_NOUNS:
             ent = state.entities.first_in(start, end)  # "Reuters news agency" is Reuters
         if ent is None and head in DOCUMENT_NOUNS:
@@ -183,7 +199,7 @@ class Resolver:
             ent = state.entities.by_name_words(words)
             if ent is not None:
                 return Party(mention, ent.name, ent.id)
-        described = self._description(state, surface, start)
+        described = self._description(state, state.text[start:head_end], start)
         if described is not None:
             found = state.entities.get(described)
             if found is not None:
@@ -277,10 +293,27 @@ class Resolver:
         return None, ()
 
 
-def _lower_head(surface: str) -> bool:
-    """Is the word before " of " a common noun ("The mayor of London", "3000 of the Guard")?"""
-    before = surface[: surface.lower().index(" of ")].split()
-    return bool(before) and not before[-1][:1].isupper()
+_POSTMODIFIER = re.compile(
+    r"\s(?:of|in|from|at|by|for|within|with|on|across|near|who|which|that|whose|[a-z]+ed)\s"
+)
+
+
+def _is_description(text: str, span: Span) -> bool:
+    """Is the mention a description (its head a common noun: "The mayor of London")?"""
+    surface = text[span[0] : span[1]]
+    head = surface[: _head_length(surface)].split()
+    return bool(head) and head[-1][:1].islower()
+
+
+def _head_length(surface: str) -> int:
+    """The length of a mention up to its head: a common noun before "of", "in", "who" …
+    ("The mayor of London", "3000 of the Guard", "residents who fled"); names keep it all."""
+    for match in _POSTMODIFIER.finditer(surface):
+        before = surface[: match.start()].split()
+        if before and not before[-1][:1].isupper():
+            return match.start()
+        break
+    return len(surface)
 
 
 def _parents_first(drafts: Sequence[Draft]) -> list[int]:

@@ -511,6 +511,21 @@ class CueClauseDetector:
                 toks += sent.subtree(c.i)
             elif c.i > head.i and c.dep in ("flat", "compound"):
                 toks.append(c)
+        if head.pos == "NOUN" and not head.ent:
+            # a description keeps what restricts it: "critics from across the spectrum",
+            # "residents of the block", "the officials who ordered the change"
+            for c in sent.children(head.i):
+                if c.i > head.i and c.dep in ("prep", "acl", "relcl"):
+                    tail = sent.subtree(c.i)
+                    if (
+                        len(tail) <= 12
+                        and sent.tokens[c.i - 1].text != ","
+                        and not any(
+                            t.text in '"“”' or t.dep == "appos" or is_cue_token(t, self.lex)
+                            for t in tail
+                        )
+                    ):
+                        toks += tail
         toks = sorted(set(toks), key=lambda t: t.i)
         if head.pos == "PROPN" or head.ent in ("PERSON", "ORG", "NORP", "GPE"):
             # a name: keep the proper-noun run around the head, drop titles
