@@ -183,6 +183,10 @@ def _org_name_end(text: str, end: int) -> int:
         last = re.search(r"[\w’'-]+$", text[max(0, end - 40) : end])
         link = _ORG_LINK.match(text, end)
         if last is None or link is None or last.group().lower() not in _ORG_HEADS:
+            more = _AND_LINK.match(text, end)
+            run = _NAME_RUN.match(text, more.end()) if more else None
+            if run is not None and run.group().split()[-1].lower() in _ORG_HEADS:
+                return _org_name_end(text, run.end())  # "Securities and Exchange Commission"
             if extended:
                 more = _AND_LINK.match(text, end)
                 run = _NAME_RUN.match(text, more.end()) if more else None

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from quotetrace.attribute.addressee import frame_addressee, name_after_role
 from quotetrace.attribute.entities import EntityIndex
 from quotetrace.detect.candidate import contains, hull
 from quotetrace.lexicon import Lexicons
@@ -121,6 +122,21 @@ class Resolver:
                 addressee = self._resolve(
                     state, cand.addressee, parent, enclosing, None, avoid=speaker
                 )
+                addressee = name_after_role(
+                    text, addressee, entities, speaker.entity if speaker else None
+                )
+            elif (cand.cue or speaker is not None) and (
+                framed := frame_addressee(
+                    text,
+                    state.sentences[state.sentence_index((cand.cue or cand.content)[0][0])]
+                    if state.sentences
+                    else (0, len(text)),
+                    [*state.quoted, *cand.content],
+                    entities,
+                    speaker.entity if speaker else None,
+                )
+            ):
+                addressee = framed
             elif parent is not None and speaker is not None and parent.entity != speaker.entity:
                 outer = drafts[draft.parent].cand if draft.parent is not None else None
                 if outer is not None and self._first_person(text, outer.content):
@@ -260,6 +276,15 @@ class Resolver:
             return None, ()
         para = state.paragraph_index(start)
         sent = state.sentence_index(start)
+        # "Governor Edwards addressed the public: “…”": the introduction in the same sentence
+        sent_start = state.sentences[sent][0] if state.sentences else 0
+        intro = state.text[sent_start:start].rstrip(" \t\"“‘'")
+        if intro.endswith(":") and not any(a <= sent_start < b for a, b in state.quoted):
+            found = state.first_subject(sent_start, start)
+            if found is not None:
+                ent = state.entities.get(found[0])
+                if ent is not None:
+                    return Party((found[1],), ent.name, ent.id), ()
         prev_quote = next(
             (j for j in range(i - 1, -1, -1) if drafts[j].parent is None and j in done), None
         )

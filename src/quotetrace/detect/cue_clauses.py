@@ -37,6 +37,9 @@ ADDRESSEE_OBJECT = frozenset(
         "brief",
     ]
 )
+# Verbs whose object is the addressee only when an infinitive follows ("requested Trump to act",
+# "directed six committees to proceed"); "requested a meeting" has no addressee.
+DIRECTIVE_OBJECT = frozenset("request direct instruct implore beg challenge press".split())
 # Verbs whose noun-phrase object is the content ("denied the claims").
 NP_CONTENT = frozenset(
     [
@@ -314,10 +317,9 @@ class CueClauseDetector:
                 return _trim(text, *span), span, "colon"
         objs = [c for c in children if c.dep in ("dobj", "dative") and c.pos != "PRON"]
         xcomps = [c for c in children if c.dep in ("xcomp", "oprd") and c.i > tok.i]
-        if lemma in ADDRESSEE_OBJECT and xcomps:
-            # "urged Congress to act": the object and its infinitive
-            start_tok = objs[0] if objs else xcomps[0]
-            toks = [*sent.subtree(start_tok.i), *sent.subtree(xcomps[0].i)]
+        if (lemma in ADDRESSEE_OBJECT or lemma in DIRECTIVE_OBJECT) and xcomps:
+            # "urged Congress to act": the infinitive; the object is the addressee
+            toks = sent.subtree(xcomps[0].i)
             span = _span_of(toks)
             if span is not None:
                 return _trim(text, *span), span, "xcomp"
@@ -552,7 +554,8 @@ class CueClauseDetector:
     def addressee(
         self, sent: ParsedSentence, tok: Token, lemma: str, children: list[Token]
     ) -> tuple[tuple[int, int], ...]:
-        if lemma in ADDRESSEE_OBJECT:
+        directive = lemma in DIRECTIVE_OBJECT and any(c.dep == "xcomp" for c in children)
+        if lemma in ADDRESSEE_OBJECT or directive:
             for c in children:
                 if c.dep in ("dobj", "dative"):
                     span = self.mention_span(sent, c)

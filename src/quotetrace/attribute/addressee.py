@@ -1,0 +1,88 @@
+"""Addressees named by the frame of a quote rather than by its cue verb's object.
+
+"Speaking to Reuters, Om Prakash said …", "When interviewed by the BBC, Day said …", "in a
+financial filing to the SEC", "addressing the global leaders, Chakrapani proposed: …",
+"told host Mika Brzezinski": the addressee is the first name after the frame word (through titles
+and descriptions: "radio host Charlamagne tha God"), or a short description ("the public").
+Only text outside quotation is read, and only in the sentence that carries the quote's cue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from quotetrace.attribute.entities import EntityIndex
+from quotetrace.model import Party, Span
+
+_FRAMES = re.compile(
+    r"\b(?:(?:speaking|talking|spoke|talked|speak|talk|writing|wrote|said|explained|"
+    r"confirmed|revealed|announced|complained|admitted)(?:\s+exclusively|\s+directly)?\s+to"
+    r"|interviewed\s+by|(?:told|tells|telling)(?!\s+by\b)"
+    r"|in\s+(?:an?|the|his|her|their|its)\s+(?:exclusive\s+|open\s+|recent\s+|joint\s+|[\w-]+\s+)?"
+    r"(?:interview|conversation|letter|message|e-?mail|filing|call|memo|note|submission)\s+"
+    r"(?:with|to)"
+    r"|address(?:ing|ed))\s+",
+    re.I,
+)
+_STOP = re.compile(
+    r"[,;:.“”\"—–()]|\s(?:said|says|told|that|and|about|of|on|in|at|during|when|the\s+\w+\s+(?:was|were|is|are|had|has|would|will))\s"
+)
+_DESCRIPTION_WORDS = 6
+
+
+def frame_addressee(
+    text: str,
+    sentence: Span,
+    quoted: Sequence[Span],
+    entities: EntityIndex,
+    speaker_entity: str | None,
+) -> Party | None:
+    """The addressee a frame in ``sentence`` names, outside the ``quoted`` spans."""
+    start, end = sentence
+    for match in _FRAMES.finditer(text, start, end):
+        if any(a <= match.start() < b for a, b in quoted):
+            continue
+        stop = _STOP.search(text, match.end(), end)
+        window_end = stop.start() if stop else end
+        if window_end <= match.end():
+            continue
+        # the last name in the window: "told radio host Charlamagne tha God"
+        named = next(
+            (
+                m
+                for m in reversed(entities.by_offset)
+                if match.end() <= m[0] < window_end and m[2] != speaker_entity
+            ),
+            None,
+        )
+        if named is not None:
+            ent = entities.get(named[2])
+            if ent is not None:
+                return Party(((named[0], named[1]),), ent.name, ent.id)
+        phrase = text[match.end() : window_end].strip()
+        words = phrase.split()
+        if 0 < len(words) <= _DESCRIPTION_WORDS and not words[0][:1].isupper():
+            if words[0].lower() in ("him", "her", "them", "me", "us", "you", "it"):
+                continue
+            begin = match.end() + text[match.end() : window_end].index(words[0])
+            name = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
+            return Party(((begin, begin + len(phrase)),), name, None)
+    return None
+
+
+def name_after_role(
+    text: str, addressee: Party, entities: EntityIndex, speaker_entity: str | None
+) -> Party:
+    """ "told host Mika Brzezinski": a role noun followed by a name is that name."""
+    if addressee.entity is not None or not addressee.mention:
+        return addressee
+    start, end = addressee.mention[-1]
+    for s, e, ident in entities.by_offset:
+        if start <= s and (e <= end or s <= end + 1) and ident != speaker_entity:
+            ent = entities.get(ident)
+            if ent is not None:
+                return Party(((s, e),), ent.name, ent.id)
+        if s > end + 1:
+            break
+    return addressee
