@@ -197,6 +197,11 @@ def _span_of(tokens: Iterable[Token]) -> tuple[int, int] | None:
     return (min(t.start for t in toks), max(t.end for t in toks))
 
 
+def _first(sent: ParsedSentence, tok: Token) -> Token:
+    """The first token of ``tok``'s subtree."""
+    return min(sent.subtree(tok.i), key=lambda t: t.i)
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (text[start].isspace() or text[start] in ",;:—–"):
         start += 1
@@ -417,6 +422,7 @@ class CueClauseDetector:
                 cut = {x.i for x in sent.subtree(t.i)}
                 toks = [x for x in toks if x.i not in cut and x.i < t.i - 1]
                 break
+        toks = self._cut_narrator_tail(sent, comp, toks)
         span = _span_of(toks)
         if span is None:
             return None
@@ -424,6 +430,63 @@ class CueClauseDetector:
         if end - start < 3 or len([t for t in toks if t.pos != "PUNCT"]) < 2:
             return None
         return start, end
+
+    def _cut_narrator_tail(
+        self, sent: ParsedSentence, comp: Token, toks: list[Token]
+    ) -> list[Token]:
+        """What the narrator adds after the reported clause is not part of it: "…; their
+        identities were not provided", "…, despite photos showing …", "… without elaborating",
+        "…, which he said would …", "… and several said …" (a clause with its own cue)."""
+        kept = {t.i for t in toks}
+        first = min(kept, default=comp.i)
+        semi = next((t.i for t in sent.tokens[first : max(kept, default=0)] if t.text == ";"), None)
+        if semi is not None and semi - first >= 2:
+            return [t for t in toks if t.i < semi]  # "… died; their identities were not given"
+        cut_at: int | None = None
+        last = max(kept, default=comp.i)
+        for t in sent.tokens[comp.i + 1 : last + 1]:
+            before = sent.tokens[t.i - 1].text if t.i > 0 else ""
+            nxt = sent.tokens[t.i + 1 : t.i + 3]
+            if (
+                t.lower in ("which", "who")
+                and before == ","
+                and len(nxt) == 2
+                and nxt[0].pos in ("PRON", "PROPN")
+                and is_cue_token(nxt[1], self.lex)
+            ):
+                cut_at = t.i  # ", which he said would …": the narrator's own attribution
+            elif (
+                t.head == comp.i
+                and t.dep in ("advcl", "prep", "mark")
+                or (t.dep == "mark" and sent.tokens[t.head].head == comp.i)
+            ):
+                word = t.lower if t.dep != "advcl" else _first(sent, t).lower
+                if word in ("despite", "though", "although") or (
+                    word == "before" and before == ","
+                ):
+                    cut_at = _first(sent, t).i if t.dep != "mark" else t.i
+                elif word == "without" and any(
+                    g.tag == "VBG" for g in sent.subtree(t.i) if g.i > t.i
+                ):
+                    cut_at = t.i
+            elif (
+                (t.head == comp.i and t.dep == "conj" or t.dep == "relcl" and before == ",")
+                and any(
+                    is_cue_token(g, self.lex)
+                    and any(c.dep in ("ccomp", "xcomp") for c in sent.children(g.i))
+                    for g in sent.subtree(t.i)
+                )
+                and any(c.dep in SUBJECT_DEPS for c in sent.children(t.i))
+            ):
+                opening = _first(sent, t)
+                cut_at = opening.i
+                if opening.i > 0 and sent.tokens[opening.i - 1].dep == "cc":
+                    cut_at = opening.i - 1
+            if cut_at is not None:
+                break
+        if cut_at is None:
+            return toks
+        return [t for t in toks if t.i < cut_at and t.i in kept]
 
     def is_noun_modifier(self, sent: ParsedSentence, tok: Token) -> bool:
         """ "the reason to call it X": an infinitive that modifies a noun is no speech act."""
