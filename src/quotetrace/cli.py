@@ -243,6 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
     fetch_commands.add_watch_arguments(wa)
     wa.set_defaults(func=fetch_commands.run_watch)
 
+    from quotetrace.spark import commands as spark_commands
+
+    spark_commands.add_commands(sub)
+
     from quotetrace.web import commands as web_commands
 
     sv = sub.add_parser("serve", help="the web page and HTTP API (this machine only by default)")

@@ -119,6 +119,17 @@ def _published(value: str | None) -> tuple[str | None, str | None]:
     return iso, iso[:10]
 
 
+def stored_quote_ids(doc: Document) -> list[str]:
+    """The store's ids of a document's quotes (content hashes: the same article gives the same
+    ids; the Spark job writes them too)."""
+    art = doc.article
+    article_id = _text(art.id) or ""
+    return [
+        content_hash("quote", article_id, art.fingerprint, str(index), quote.id)
+        for index, quote in enumerate(doc.quotes)
+    ]
+
+
 def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
@@ -321,10 +332,8 @@ class Store:
                 [(eid, s, e) for s, e in spans],
             )
         global_ids: dict[str, str] = {}
-        quote_ids = []
-        for index, quote in enumerate(doc.quotes):
-            qid = content_hash("quote", article_id, art.fingerprint, str(index), quote.id)
-            quote_ids.append(qid)
+        quote_ids = stored_quote_ids(doc)
+        for quote, qid in zip(doc.quotes, quote_ids, strict=True):
             global_ids.setdefault(quote.id, qid)
         for quote, qid in zip(doc.quotes, quote_ids, strict=True):
             parent = global_ids.get(quote.parent) if quote.parent else None
