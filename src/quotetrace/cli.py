@@ -233,6 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench_html.add_arguments(bh)
     bh.set_defaults(func=bench_html.run)
 
+    from quotetrace import bench_scaling
+
+    bs = sub.add_parser(
+        "bench-scaling", help="time against the number of quote marks and the nesting depth"
+    )
+    bench_scaling.add_arguments(bs)
+    bs.set_defaults(func=bench_scaling.run)
+
     from quotetrace.store import commands as store_commands
 
     store_commands.add_commands(sub)

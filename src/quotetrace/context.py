@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from quotetrace.attribute.entities import EntityIndex
@@ -187,6 +187,20 @@ def _definite_references(found: list[_Found]) -> list[_Found]:
     return out
 
 
+_AFTER_ALL = 1 << 62  # sorts after every end offset
+
+
+def _union(spans: Iterable[Span]) -> list[Span]:
+    """Sorted, disjoint spans covering the same characters as ``spans`` (empty ones dropped)."""
+    out: list[Span] = []
+    for a, b in sorted(sp for sp in spans if sp[1] > sp[0]):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 class ContextFinder:
     def __init__(self, lexicons: Lexicons) -> None:
         self.lex = lexicons
@@ -201,8 +215,9 @@ class ContextFinder:
         published: str | None,
     ) -> list[Quote]:
         found = _definite_references(self._occasions(text, quotes, entities, sentences, published))
-        quoted = [span for q in quotes if q.type == "direct" for span in q.content]
+        quoted = _union(span for q in quotes if q.type == "direct" for span in q.content)
         starts = [s for s, _ in sentences]
+        dates: dict[Span, SaidOn | None] = {}  # one look per sentence, not one per quote
         out = []
         for q in quotes:
             anchor = q.cue[0][0] if q.cue else q.content[0][0]
@@ -210,7 +225,9 @@ class ContextFinder:
             sentence = sentences[sent_i] if sentences else (0, len(text))
             speaker = q.speaker.entity if q.speaker else None
             occ = self._active(found, speaker, anchor, sentence)
-            said_on = self._date_in(text, sentence, quoted, published)
+            if sentence not in dates:
+                dates[sentence] = self._date_in(text, sentence, quoted, published)
+            said_on = dates[sentence]
             kind = q.kind
             addressee = q.addressee
             if occ is not None:
@@ -319,9 +336,11 @@ class ContextFinder:
         """The first date in ``sentence`` outside ``skip``: absolute, a day word, or a relative
         anchor kept as text."""
         s, e = sentence
+        # ``skip`` is sorted and disjoint (see ``_union``): one bisection per match
 
         def outside(m: re.Match[str]) -> bool:
-            return not any(a <= m.start() < b for a, b in skip)
+            k = bisect.bisect_right(skip, (m.start(), _AFTER_ALL)) - 1
+            return k < 0 or not skip[k][0] <= m.start() < skip[k][1]
 
         for m in _DATE.finditer(text, s, e):
             if (m.group("wd") or m.group("m1") or m.group("m2")) and outside(m):
@@ -373,5 +392,6 @@ class ContextFinder:
     def _date_in(
         self, text: str, sentence: Span, quoted: Sequence[Span], published: str | None
     ) -> SaidOn | None:
-        """A date in the quote's own sentence, outside every quotation ("said on Monday")."""
+        """A date in the quote's own sentence, outside every quotation ("said on Monday");
+        ``quoted`` sorted and disjoint."""
         return self._date_phrase(text, sentence, published, skip=quoted)

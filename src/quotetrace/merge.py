@@ -13,12 +13,14 @@ Rules, in order:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from quotetrace.detect.candidate import Candidate, contains, hull, overlap
 from quotetrace.detect.quotemarks import MarkedQuote
+from quotetrace.intervals import IntervalIndex
 
 _WORD = re.compile(r"\w+")
 
@@ -83,6 +85,15 @@ def merge(
     direct_spans = [(hull(c.content), c) for c in kept]
     direct_cues = {c.cue for c in kept if c.cue}
     marked_outer = [q.outer for q in marked]
+    # indexes, so that each clause meets only the spans near it (near-linear, not quadratic)
+    direct_index = IntervalIndex([ds for ds, _ in direct_spans])
+    outer_index = IntervalIndex(marked_outer)
+    opens = IntervalIndex([(q.open, q.open) for q in marked])
+    turn_index = IntervalIndex([hull(t.content) for t in turns])
+    kept_by_marked: dict[int, list[int]] = {}
+    for i, d in enumerate(kept):
+        if d.marked is not None:
+            kept_by_marked.setdefault(d.marked, []).append(i)
 
     # 3. clause candidates against direct quotes
     mixed: list[Candidate] = []
@@ -91,24 +102,25 @@ def merge(
         if cand.negated:
             continue
         span = hull(cand.content)
-        inside = [q.outer for q in marked if _holds(span, q)]
+        # a held quote opens at most one character before the span and before its end + 1
+        held = [k for k in opens.starting_in(span[0] - 1, span[1] + 1) if _holds(span, marked[k])]
+        inside = [marked[k].outer for k in held]
         is_mixed = bool(inside) and _outside_words(text, span, inside) > 2
         if cand.cue and cand.cue in direct_cues and not is_mixed:
             continue  # the clause that attributes a direct quote is its evidence, not a new quote
-        holder = (
-            next((d for ds, d in direct_spans if contains(ds, cand.cue[0])), None)
-            if cand.cue
-            else None
-        )
+        holders = direct_index.containing(cand.cue[0]) if cand.cue else []
+        holder = direct_spans[holders[0]][1] if holders else None
         # evidence for a direct quote (the clause's cue is outside it, its content inside it)
+        near = direct_index.overlapping(span) if span[1] > span[0] else range(len(direct_spans))
         covered = [
-            (ds, d)
-            for ds, d in direct_spans
-            if d is not holder and overlap(ds, span) >= 0.5 * (span[1] - span[0])
+            k
+            for k in near
+            if direct_spans[k][1] is not holder
+            and overlap(direct_spans[k][0], span) >= 0.5 * (span[1] - span[0])
         ]
         if covered:
             continue
-        in_turn = cand.cue and any(contains(hull(t.content), cand.cue[0]) for t in turns)
+        in_turn = bool(cand.cue) and bool(turn_index.containing(cand.cue[0]))
         if (holder is not None or in_turn) and not _worth_nesting(text, cand):
             continue  # "I think …" inside a quote is part of what is quoted, not a new source
         if inside:
@@ -119,26 +131,36 @@ def merge(
                 content = (*cand.content[:-1], (cand.content[-1][0], reach))
                 cand = replace(cand, content=content)
             cand = replace(cand, type="mixed")
-            for i, d in enumerate(kept):
-                if d.marked is not None and _holds(span, marked[d.marked]):
-                    if holder is None or d is not holder:
+            for k in held:
+                for i in kept_by_marked.get(k, ()):
+                    if holder is None or kept[i] is not holder:
                         absorbed.add(i)
-        elif any(overlap(o, span) for o in marked_outer):
+        elif partial_ids := outer_index.overlapping(span):
             # a quote that starts inside and ends outside the clause: keep the clause as mixed
-            partial = [o for o in marked_outer if overlap(o, span)]
+            partial = [marked_outer[k] for k in partial_ids]
             if all(_words(text, *o) <= 6 for o in partial):
                 cand = replace(cand, type="mixed")
         mixed.append(cand)
     # drop duplicate clauses (same content from two detectors): keep the most confident
+    # (a duplicate covers 80 % of the span, so it holds the span's middle character: only
+    # kept clauses starting at most the longest kept length before that point can be one)
     unique: list[Candidate] = []
+    by_start: list[tuple[int, int]] = []  # (start, index into unique), sorted
+    longest = 0
     for cand in sorted(mixed, key=lambda c: -c.confidence):
         span = hull(cand.content)
+        middle = span[0] + (span[1] - span[0]) // 2
+        low = bisect.bisect_left(by_start, (middle - longest, -1))
+        high = bisect.bisect_right(by_start, (middle, len(unique)))
         if any(
             overlap(hull(u.content), span) >= 0.8 * max(1, span[1] - span[0])
             and (u.speaker == cand.speaker or not cand.speaker)
-            for u in unique
+            for u in (unique[k] for _, k in by_start[low:high])
         ):
             continue
+        u_span = hull(cand.content)
+        bisect.insort(by_start, (u_span[0], len(unique)))
+        longest = max(longest, u_span[1] - u_span[0])
         unique.append(cand)
     finals = [d for i, d in enumerate(kept) if i not in absorbed] + unique + list(turns)
     finals.sort(key=lambda c: (c.start, -c.end))
@@ -170,38 +192,68 @@ def _worth_nesting(text: str, cand: Candidate) -> bool:
 
 
 def _nest(cands: list[Candidate], marked: Sequence[MarkedQuote]) -> list[Draft]:
-    """Parent of each quote: the innermost other quote that holds its cue or its marks."""
-    drafts: list[Draft] = []
+    """Parent of each quote: the innermost other quote that holds its cue or its marks (the
+    first in list order among equally small ones).
+
+    A direct quote nests in another direct quote only when that one's marks enclose its marks;
+    those parents are found by walking up the marks' own tree, every other holder through an
+    interval index, so 10,000 nested quotes cost near-linear time, not cubic."""
     holders = [
         (c.full_content or hull(c.content)) if c.type != "direct" else hull(c.content)
         for c in cands
     ]
+    # direct quotes (not interview turns) hold a direct quote only as a marked ancestor
+    chained = [c.type == "direct" and c.evidence != "transcript-turn" for c in cands]
+    every = IntervalIndex(holders)
+    free = [j for j in range(len(cands)) if not chained[j]]
+    unchained = IntervalIndex([holders[j] for j in free])
+    by_marked: dict[int, list[int]] = {}
+    for j, c in enumerate(cands):
+        if chained[j] and c.marked is not None:
+            by_marked.setdefault(c.marked, []).append(j)
+
+    def size(j: int) -> int:
+        return holders[j][1] - holders[j][0]
+
+    drafts: list[Draft] = []
     for i, cand in enumerate(cands):
         anchor: tuple[int, int]
+        own = hull(cand.content)
         if cand.type == "direct" and cand.marked is not None:
             anchor = marked[cand.marked].outer
-        elif cand.cue:
-            anchor = cand.cue[0]
+            options = [free[k] for k in unchained.containing(anchor)]
+            options += _marked_holders(marked, cand.marked, by_marked, holders, anchor, own, i)
         else:
-            anchor = hull(cand.content)
-        best: int | None = None
-        for j, other in enumerate(cands):
-            if j == i or not contains(holders[j], anchor) or holders[j] == hull(cand.content):
-                continue
-            if (
-                other.type == "direct"
-                and cand.type == "direct"
-                and cand.marked is not None
-                and other.evidence != "transcript-turn"
-            ):
-                inner = marked[cand.marked]
-                if other.marked is None or not _is_ancestor(marked, other.marked, inner):
-                    continue
-            size = holders[j][1] - holders[j][0]
-            if best is None or size < holders[best][1] - holders[best][0]:
-                best = j
+            anchor = cand.cue[0] if cand.cue else own
+            options = every.containing(anchor)
+        options = [j for j in options if j != i and holders[j] != own]
+        best = min(options, key=lambda j: (size(j), j)) if options else None
         drafts.append(Draft(cand, best))
     return drafts
+
+
+def _marked_holders(
+    marked: Sequence[MarkedQuote],
+    index: int,
+    by_marked: dict[int, list[int]],
+    holders: list[tuple[int, int]],
+    anchor: tuple[int, int],
+    own: tuple[int, int],
+    me: int,
+) -> list[int]:
+    """The candidates of the nearest marked ancestor of ``marked[index]`` that hold ``anchor``
+    (enclosing marks hold more text, so farther ancestors are never smaller)."""
+    parent = marked[index].parent
+    while parent is not None:
+        found = [
+            j
+            for j in by_marked.get(parent, ())
+            if j != me and holders[j] != own and contains(holders[j], anchor)
+        ]
+        if found:
+            return found
+        parent = marked[parent].parent
+    return []
 
 
 def _is_ancestor(marked: Sequence[MarkedQuote], ancestor: int, quote: MarkedQuote) -> bool:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from quotetrace.lexicon import Lexicons
 from quotetrace.merge import Draft
 from quotetrace.model import Entity, Party, Span, Spans
 from quotetrace.nlp import ParsedSentence
+
+_AFTER_ALL = 1 << 62  # sorts after every end offset
 
 FIRST_PERSON = frozenset(
     ["i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"]
@@ -380,6 +383,9 @@ class _State:
         self.speakers: list[tuple[int, str]] = []
         self.persons: frozenset[str] = entities.persons
         self.quoted: list[Span] = []  # direct quote contents: mentions there are not subjects
+        self._quoted_from: list[Span] | None = None
+        self._quoted_sorted: list[Span] = []
+        self._quoted_reach: list[int] = []
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self._sentence_starts, pos) - 1)
@@ -397,14 +403,22 @@ class _State:
         inside = [
             m for m in self.entities.by_offset
             if start <= m[0] and m[1] <= end and m[2] in self.persons
-            and not any(a <= m[0] < b for a, b in self.quoted)
+            and not self._in_quote(m[0])
         ]  # fmt: skip
         subjects = [m for m in inside if self._is_subject(m[0], m[1])]
         pick = subjects or inside
         return (pick[0][2], (pick[0][0], pick[0][1])) if pick else None
 
     def _in_quote(self, pos: int) -> bool:
-        return any(a <= pos < b for a, b in self.quoted)
+        if self._quoted_from is not self.quoted:  # built once per ``quoted``: then a bisection
+            self._quoted_from = self.quoted  # per question, not a scan of every quote
+            self._quoted_sorted = sorted(self.quoted)
+            self._quoted_reach = list(
+                itertools.accumulate((b for _, b in self._quoted_sorted), max)
+            )
+        # the spans starting at or before pos; one of them holds pos if the farthest reaches past
+        k = bisect.bisect_right(self._quoted_sorted, (pos, _AFTER_ALL)) - 1
+        return k >= 0 and self._quoted_reach[k] > pos
 
     def pronoun(self, pos: int, gender: str, exclude: set[str]) -> str | None:
         """The most salient earlier person: recent subjects and speakers before other mentions."""

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from quotetrace.detect.candidate import Candidate, contains, overlap
 from quotetrace.detect.cue_clauses import CueClauseDetector, is_cue_token
 from quotetrace.detect.quotemarks import MarkedQuote
+from quotetrace.intervals import IntervalIndex
 from quotetrace.lexicon import Lexicons
 from quotetrace.nlp import ParsedSentence, Token
 
@@ -56,9 +57,13 @@ class DirectQuoteDetector:
     ) -> list[Candidate]:
         starts = [s.start for s in sentences]
         owner = _innermost_map(len(text), marked)
+        # clauses with a cue and a full complement, indexed by that complement (near-linear)
+        usable = [c for c in cue_candidates if c.cue and c.full_content is not None]
+        by_content = IntervalIndex([c.full_content for c in usable if c.full_content is not None])
         out = []
         for index, quote in enumerate(marked):
-            cand = self._attribute(text, index, quote, owner, sentences, starts, cue_candidates)
+            near = [usable[k] for k in by_content.overlapping((quote.start, quote.end))]
+            cand = self._attribute(text, index, quote, owner, sentences, starts, near)
             if cand is not None:
                 out.append(cand)
         return out

@@ -119,6 +119,9 @@ def _closes_later(text: str, start: int, family: str) -> bool:
     return False
 
 
+MAX_NESTING = 32  # deeper quote marks are paired but give no quote of their own
+
+
 class _Open:
     __slots__ = ("mark", "family", "pieces", "piece_start", "index", "depth", "parent")
 
@@ -133,12 +136,26 @@ class _Open:
 
 
 def find_marked_quotes(text: str) -> list[MarkedQuote]:
-    """Every quoted stretch of ``text``, outermost first within each position, with parents."""
+    """Every quoted stretch of ``text``, outermost first within each position, with parents.
+
+    Marks nested deeper than ``MAX_NESTING`` are still paired (so the marks around them pair as
+    before) but give no quote of their own: their text stays inside the deepest quote reported.
+    Real text nests three deep; 10,000 levels would otherwise make 10,000 quotes each holding the
+    rest of the text (output growing with the square of the depth)."""
     stack: list[_Open] = []
     results: list[MarkedQuote | None] = []
     pending: dict[int, _Open] = {}
+    doubles = 0  # how many entries of the stack are double quotes
+
+    def pop() -> _Open:
+        nonlocal doubles
+        entry = stack.pop()
+        doubles -= entry.family == DOUBLE
+        return entry
 
     def finish(entry: _Open, close: int | None, end: int) -> None:
+        if entry.index < 0:  # deeper than MAX_NESTING: paired, not reported
+            return
         pieces = [*entry.pieces, (entry.piece_start, end)]
         pieces = [(s, e) for s, e in pieces if e > s]
         results[entry.index] = MarkedQuote(
@@ -152,12 +169,15 @@ def find_marked_quotes(text: str) -> list[MarkedQuote]:
         pending.pop(entry.index, None)
 
     def open_quote(i: int, family: str) -> None:
+        nonlocal doubles
         parent = stack[-1].index if stack else None
         entry = _Open(i, family, len(stack), parent)
-        entry.index = len(results)
-        results.append(None)
-        pending[entry.index] = entry
+        if len(stack) < MAX_NESTING:
+            entry.index = len(results)
+            results.append(None)
+            pending[entry.index] = entry
         stack.append(entry)
+        doubles += family == DOUBLE
 
     i = 0
     n = len(text)
@@ -166,7 +186,7 @@ def find_marked_quotes(text: str) -> list[MarkedQuote]:
         if ch == "\n":
             # Paragraph break: single quotes end here; a double quote may run on.
             while stack and stack[-1].family == SINGLE:
-                entry = stack.pop()
+                entry = pop()
                 finish(entry, None, _trim_end(text, entry.piece_start, i))
             if stack:
                 nxt = _next_paragraph_start(text, i)
@@ -180,7 +200,7 @@ def find_marked_quotes(text: str) -> list[MarkedQuote]:
                     i += 1  # the quote runs on with no re-opening mark
                     continue
                 while stack:
-                    entry = stack.pop()
+                    entry = pop()
                     finish(entry, None, _trim_end(text, entry.piece_start, i))
             i += 1
             continue
@@ -195,21 +215,21 @@ def find_marked_quotes(text: str) -> list[MarkedQuote]:
         top = stack[-1] if stack else None
         if role in ("close", "either") and top is not None:
             if top.family == family and not (ch == "“" and text[top.mark] != "„"):
-                entry = stack.pop()
+                entry = pop()
                 finish(entry, i, i)
                 i += 1
                 continue
-            if family == DOUBLE and any(e.family == DOUBLE for e in stack):
+            if family == DOUBLE and doubles:
                 # A double close while a single is open: the single never closed.
                 while stack and stack[-1].family != DOUBLE:
-                    entry = stack.pop()
+                    entry = pop()
                     finish(entry, None, _trim_end(text, entry.piece_start, i))
-                entry = stack.pop()
+                entry = pop()
                 finish(entry, i, i)
                 i += 1
                 continue
         if ch == "“" and top is not None and text[top.mark] == "„":
-            entry = stack.pop()
+            entry = pop()
             finish(entry, i, i)
             i += 1
             continue
@@ -217,7 +237,7 @@ def find_marked_quotes(text: str) -> list[MarkedQuote]:
             open_quote(i, family)
         i += 1
     while stack:
-        entry = stack.pop()
+        entry = pop()
         finish(entry, None, _trim_end(text, entry.piece_start, n))
     return _renumber(results)
 
