@@ -335,7 +335,7 @@ def test_stored_article_page(page: Any, stored_server: str) -> None:
     """From a search result to the stored article, with the quote selected."""
     page.goto(stored_server + "/search?q=invoice")
     page.wait_for_selector("#search-results li.result")
-    page.locator("#search-results li.result a").first.click()
+    page.locator("#search-results li.result .links a").first.click()
     page.wait_for_selector("#article-text mark.q")
     assert "/articles/elm-bridge-budget#" in page.url
     assert not page.locator("#extract-form").is_visible()

@@ -182,7 +182,13 @@ _FETCHED = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_CORE, _FULLTEXT, _CLUSTER_TERMS, _FETCHED)
+# Nested quotes by their parent: whom a speaker quotes, and who quotes them (store/profiles.py).
+_PARENT_INDEX = Migration(
+    "0005_quote_parent_index",
+    ("CREATE INDEX quotes_parent ON quotes(parent_id) WHERE parent_id IS NOT NULL",),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_CORE, _FULLTEXT, _CLUSTER_TERMS, _FETCHED, _PARENT_INDEX)
 
 # Tables whose rows are the store's data (``runs`` and ``migrations`` are logs).
 DATA_TABLES = (

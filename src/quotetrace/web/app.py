@@ -45,7 +45,9 @@ from quotetrace.output.chains import chain_in_words
 from quotetrace.output.jsonl import document_to_dict
 from quotetrace.pipeline import Pipeline
 from quotetrace.store import Store
+from quotetrace.store.profiles import speaker_ids
 from quotetrace.store.search import Sort, check_day
+from quotetrace.web.follow import FetchSettings, add_routes
 from quotetrace.web.graph import build_graph, graph_to_dict, speaker_colours, speaker_key
 from quotetrace.web.graph import speaker_label as _label
 
@@ -265,10 +267,12 @@ def create_app(
     *,
     max_body_bytes: int = MAX_BODY_BYTES,
     allowed_hosts: Iterable[str] | None = None,
+    fetch: FetchSettings | None = None,
 ) -> FastAPI:
     """The web app. ``db_path``: a store for search, trace and saved articles (without it those
     endpoints answer 503). ``pipeline``: an already built Pipeline (default: built on first use).
-    ``allowed_hosts``: Host header names accepted (default: any)."""
+    ``allowed_hosts``: Host header names accepted (default: any). ``fetch``: whether "Add by URL"
+    may fetch, and its caps (default: fetching off)."""
     app = FastAPIOffline(
         title="quotetrace",
         version=__version__,
@@ -313,6 +317,17 @@ def create_app(
 
     for path in ("/", "/search", "/trace"):
         app.add_api_route(path, page, methods=["GET"], include_in_schema=False)
+
+    @app.get("/speakers/{speaker_id}", include_in_schema=False)
+    def speaker_page(speaker_id: str) -> FileResponse:
+        return page()
+
+    @app.get("/quotes/{quote_id}", include_in_schema=False)
+    def quote_page(quote_id: str) -> FileResponse:
+        return page()
+
+    fetch_settings = fetch or FetchSettings()
+    add_routes(app, stores, extractor, fetch_settings, _errors)
 
     @app.get("/articles/{article_id}", include_in_schema=False)
     def article_page(article_id: str) -> FileResponse:
@@ -394,7 +409,12 @@ def create_app(
 
     @app.get("/api/health", tags=["meta"], summary="Liveness and configuration")
     def health() -> dict[str, Any]:
-        return {"ok": True, "version": __version__, "store": db_path is not None}
+        return {
+            "ok": True,
+            "version": __version__,
+            "store": db_path is not None,
+            "fetch": fetch_settings.allowed,
+        }
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
@@ -459,12 +479,16 @@ class _StoreAccess:
                 limit=limit,
                 offset=offset,
             )
+            speakers_of = speaker_ids(store.conn, [hit.quote_id for hit in hits])
         filters = {"q": q, "speaker": speaker, "outlet": outlet, "since": since, "until": until}
         return {
             "filters": {**filters, "kind": list(kinds) if kinds else None},
             "count": len(hits),
             "offset": offset,
-            "results": [_with_date(asdict(hit)) for hit in hits],
+            "results": [
+                _with_date({**asdict(hit), "speaker_id": speakers_of.get(hit.quote_id)})
+                for hit in hits
+            ],
         }
 
     def trace(self, q: str) -> dict[str, Any]:

@@ -26,6 +26,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="first add the bundled example articles to the store (--db, else a temporary one)",
     )
+    parser.add_argument(
+        "--allow-fetch",
+        action="store_true",
+        help="let the page fetch articles by URL ('Add by URL'; off by default). Private, "
+        "loopback and link-local addresses are refused after DNS resolution",
+    )
+    parser.add_argument(
+        "--fetch-allow",
+        action="append",
+        default=[],
+        metavar="NETWORK",
+        help="with --allow-fetch: a private network to let through after all, e.g. 10.1.0.0/16 "
+        "for an intranet (repeatable)",
+    )
+    parser.add_argument(
+        "--fetch-max-mb", type=float, default=5.0, help="largest page 'Add by URL' reads (MB)"
+    )
+    parser.add_argument(
+        "--fetch-timeout", type=float, default=15.0, help="seconds 'Add by URL' waits for a server"
+    )
 
 
 def _is_loopback(host: str) -> bool:
@@ -52,11 +72,21 @@ def run(args: argparse.Namespace) -> int:
 
     from quotetrace.pipeline import Pipeline
     from quotetrace.web.app import LOOPBACK_HOSTS, create_app
+    from quotetrace.web.follow import FetchSettings
 
     if args.db is not None and not args.examples and not Path(args.db).is_file():
         raise InputError(f"no such store: {args.db}")
     if not 0 < args.port < 65536:
         raise InputError(f"bad port: {args.port}")
+    if args.fetch_allow and not args.allow_fetch:
+        raise InputError("--fetch-allow needs --allow-fetch")
+    if args.fetch_max_mb <= 0 or args.fetch_timeout <= 0:
+        raise InputError("--fetch-max-mb and --fetch-timeout must be positive")
+    for network in args.fetch_allow:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise InputError(f"--fetch-allow: {exc}") from exc
     loopback = _is_loopback(args.host)
     if not loopback:
         print(
@@ -74,6 +104,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"quotetrace: the bundled examples are in the store {db}", file=sys.stderr)
         # On this machine only, refuse other Host names too (DNS rebinding).
         allowed = (*LOOPBACK_HOSTS, args.host) if loopback else None
-        app = create_app(db, pipeline=pipeline, allowed_hosts=allowed)
+        fetch = FetchSettings(
+            allowed=args.allow_fetch,
+            max_bytes=int(args.fetch_max_mb * 1_000_000),
+            timeout=args.fetch_timeout,
+            allow_networks=tuple(args.fetch_allow),
+        )
+        app = create_app(db, pipeline=pipeline, allowed_hosts=allowed, fetch=fetch)
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0

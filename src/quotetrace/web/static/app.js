@@ -72,16 +72,26 @@ function party(p) {
 
 function route() {
   const path = window.location.pathname;
-  const views = { article: $("view-article"), search: $("view-search"), trace: $("view-trace") };
+  const views = {
+    article: $("view-article"),
+    search: $("view-search"),
+    trace: $("view-trace"),
+    speaker: $("view-speaker"),
+    quote: $("view-quote"),
+  };
   let name = "article";
   if (path === "/search") name = "search";
   else if (path === "/trace") name = "trace";
+  else if (path.startsWith("/speakers/")) name = "speaker";
+  else if (path.startsWith("/quotes/")) name = "quote";
   for (const [key, node] of Object.entries(views)) node.hidden = key !== name;
   for (const link of document.querySelectorAll("[data-nav]")) {
     link.classList.toggle("current", link.dataset.nav === name);
   }
   if (name === "search") initSearch();
   else if (name === "trace") initTrace();
+  else if (name === "speaker") initSpeaker(decodeURIComponent(path.slice("/speakers/".length)));
+  else if (name === "quote") initQuote(decodeURIComponent(path.slice("/quotes/".length)));
   else initArticle(path);
 }
 
@@ -93,7 +103,9 @@ function initArticle(path) {
   const match = path.match(/^\/articles\/(.+)$/);
   $("extract-form").addEventListener("submit", onExtract);
   $("example").addEventListener("change", onExample);
+  $("fetch-form").addEventListener("submit", onFetch);
   loadExamples();
+  showFetchForm();
   if (match) {
     $("extract-form").hidden = true;
     loadStoredArticle(decodeURIComponent(match[1]));
@@ -530,6 +542,14 @@ function fillForm(form, params) {
   }
 }
 
+function speakerHref(speakerId) {
+  return `/speakers/${encodeURIComponent(speakerId)}`;
+}
+
+function quoteHref(quoteId) {
+  return `/quotes/${encodeURIComponent(quoteId)}`;
+}
+
 function articleHref(articleId, quoteId) {
   return `/articles/${encodeURIComponent(articleId)}${quoteId ? "#" + encodeURIComponent(quoteId) : ""}`;
 }
@@ -549,7 +569,9 @@ function quoteCard(item, stamp) {
     el(
       "p",
       { className: "who" },
-      el("strong", {}, who),
+      item.speaker_id
+        ? el("a", { href: speakerHref(item.speaker_id), className: "speaker-link" }, who)
+        : el("strong", {}, who),
       bits.length ? ` · ${bits.join(" · ")}` : "",
     ),
     item.chain ? el("p", { className: "chain" }, item.chain) : null,
@@ -563,6 +585,8 @@ function quoteCard(item, stamp) {
             item.title || item.article_id,
           )
         : null,
+      " · ",
+      el("a", { href: quoteHref(item.quote_id || item.id), className: "quote-link" }, "quote page"),
       stamp ? null : " · ",
       stamp
         ? null
@@ -671,6 +695,275 @@ async function runTrace(params) {
     }
     setStatus(
       "trace-status",
+      err.status === 503 ? "No store is configured: start the server with --db FILE." : err.message,
+      true,
+    );
+  }
+}
+
+// -- add by URL (only when the server runs with --allow-fetch) ----------------------------------
+
+async function showFetchForm() {
+  try {
+    const health = await api("/api/health");
+    $("fetch-form").hidden = !health.fetch || /^\/articles\//.test(window.location.pathname);
+  } catch (err) {
+    $("fetch-form").hidden = true;
+  }
+}
+
+async function onFetch(event) {
+  event.preventDefault();
+  const url = $("fetch-url").value.trim();
+  if (!url) return;
+  const button = $("fetch-button");
+  button.disabled = true;
+  setStatus("status", "Fetching the page…");
+  try {
+    const doc = await api("/api/fetch", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ url }),
+    });
+    if (doc.stored) {
+      window.location.assign(articleHref(doc.id));
+      return;
+    }
+    showDocument(doc);
+    setStatus("status", "");
+  } catch (err) {
+    setStatus("status", `Could not add ${url}: ${err.message}`, true);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// -- the speaker page ----------------------------------------------------------------------------
+
+function factList(id, items, label) {
+  const list = $(id);
+  list.replaceChildren();
+  if (!items.length) list.append(el("li", { className: "none" }, "none found"));
+  for (const item of items) list.append(el("li", {}, label(item)));
+}
+
+function personLink(item) {
+  const name = item.name || "unnamed";
+  const text = `${name} (${item.count})`;
+  return item.speaker_id ? el("a", { href: speakerHref(item.speaker_id) }, text) : text;
+}
+
+async function initSpeaker(id) {
+  setStatus("speaker-status", "Loading…");
+  try {
+    const sp = await api(`/api/speakers/${encodeURIComponent(id)}`);
+    document.title = `${sp.name}: quotetrace`;
+    $("speaker-box").hidden = false;
+    $("speaker-name").textContent = sp.name;
+    const span = sp.first_date ? `${sp.first_date} to ${sp.last_date}` : "undated";
+    const names = (sp.written_as || []).map((n) => n.name).join(", ");
+    $("speaker-meta").textContent =
+      `${sp.count} quote${sp.count === 1 ? "" : "s"} in ${sp.articles} article${sp.articles === 1 ? "" : "s"}, ${span}` +
+      (names ? ` · written as: ${names}` : "");
+    renderChart($("speaker-chart"), sp.timeline);
+    factList("speaker-occasions", sp.occasions, (o) => `${o.occasion} (${o.count})`);
+    factList("speaker-addressees", sp.addressees, (a) => `${a.name} (${a.count})`);
+    factList("speaker-quotes-whom", sp.quotes_whom, personLink);
+    factList("speaker-quoted-by", sp.quoted_by, personLink);
+    factList("speaker-outlets", sp.reported_by, (o) => `${o.outlet} (${o.count})`);
+    const list = $("speaker-quotes");
+    list.replaceChildren();
+    for (const q of sp.quotes) {
+      const extra = [
+        q.occasion ? q.occasion.type + (q.occasion.with ? ` with ${q.occasion.with}` : "") : null,
+        q.said_on && q.said_on.text ? `said ${q.said_on.text}` : null,
+      ].filter(Boolean);
+      const card = quoteCard(
+        { ...q, quote_id: q.id, speaker_id: null },
+        el("div", { className: "stamp" }, el("time", { className: "when" }, q.date || "undated")),
+      );
+      if (extra.length) card.append(el("p", { className: "chain" }, extra.join(" · ")));
+      if (q.url && /^https?:\/\//i.test(q.url)) {
+        card.append(
+          el(
+            "p",
+            { className: "links" },
+            el("a", { href: q.url, rel: "noopener noreferrer nofollow", target: "_blank" }, q.url),
+          ),
+        );
+      }
+      list.append(card);
+    }
+    setStatus("speaker-status", "");
+  } catch (err) {
+    setStatus(
+      "speaker-status",
+      err.status === 503 ? "No store is configured: start the server with --db FILE." : err.message,
+      true,
+    );
+  }
+}
+
+// Quotes per week as bars; every label is a text node.
+function renderChart(box, timeline) {
+  box.replaceChildren();
+  const weeks = (timeline && timeline.weeks) || [];
+  if (!weeks.length) {
+    box.append(el("p", { className: "none" }, "No dated quotes."));
+    return;
+  }
+  const bar = Math.max(4, Math.min(48, Math.floor(900 / weeks.length)));
+  const height = 140;
+  const top = 16;
+  const bottom = 28;
+  const left = 32;
+  const width = left + weeks.length * bar + 10;
+  const max = Math.max(1, timeline.max || 1);
+  const chart = svg("svg", {
+    viewBox: `0 0 ${width} ${height + top + bottom}`,
+    width,
+    height: height + top + bottom,
+    role: "img",
+    class: "week-chart",
+  });
+  const title = svg("title", {});
+  title.textContent = `Quotes per week, ${weeks[0].week} to ${weeks[weeks.length - 1].week}`;
+  chart.append(title);
+  chart.append(svg("line", { x1: left, y1: top + height, x2: width, y2: top + height, class: "axis" }));
+  const maxLabel = svg("text", { x: left - 6, y: top + 4, "text-anchor": "end", class: "tick" });
+  maxLabel.textContent = String(max);
+  chart.append(maxLabel);
+  weeks.forEach((w, i) => {
+    const h = Math.round((w.count / max) * height);
+    const rect = svg("rect", {
+      x: left + i * bar + 1,
+      y: top + height - h,
+      width: bar - 2,
+      height: h,
+      class: "bar",
+      "data-week": w.week,
+      "data-count": w.count,
+    });
+    const tip = svg("title", {});
+    tip.textContent = `week of ${w.week}: ${w.count} quote${w.count === 1 ? "" : "s"}`;
+    rect.append(tip);
+    chart.append(rect);
+  });
+  const ends = weeks.length * bar >= 160 ? [[0, "start"], [weeks.length - 1, "end"]] : [[0, "start"]];
+  for (const [i, anchor] of ends) {
+    const label = svg("text", {
+      x: anchor === "start" ? left : left + weeks.length * bar,
+      y: top + height + 18,
+      "text-anchor": anchor,
+      class: "tick",
+    });
+    label.textContent = weeks[i].week;
+    chart.append(label);
+  }
+  box.append(chart);
+  const range = `weeks of ${weeks[0].week} to ${weeks[weeks.length - 1].week}`;
+  const undated = timeline.undated ? ` · ${timeline.undated} undated` : "";
+  box.append(el("p", { className: "meta" }, range + undated));
+}
+
+// -- the quote page ------------------------------------------------------------------------------
+
+async function initQuote(id) {
+  setStatus("quote-status", "Loading…");
+  try {
+    const data = await api(`/api/quote/${encodeURIComponent(id)}`);
+    const q = data.quote;
+    document.title = `“${q.text.slice(0, 60)}”: quotetrace`;
+    $("quote-box").hidden = false;
+    $("quote-text").textContent = q.text;
+    const who = $("quote-who");
+    who.replaceChildren(
+      q.speaker_id
+        ? el("a", { href: speakerHref(q.speaker_id), className: "speaker-link" }, q.speaker)
+        : el("strong", {}, q.speaker_as_written || "unnamed source"),
+      q.addressee ? ` to ${q.addressee}` : "",
+    );
+    const facts = $("quote-facts");
+    facts.replaceChildren();
+    const rows = [
+      ["Type", `${q.type}, ${q.kind}`],
+      ["Published", [q.date, q.outlet].filter(Boolean).join(" · ") || "undated"],
+      ["Said", q.said_on ? q.said_on.text : null],
+      ["Occasion", q.occasion ? q.occasion.type + (q.occasion.with ? ` with ${q.occasion.with}` : "") : null],
+      ["Hedge", q.hedge],
+      ["Article", el("a", { href: articleHref(q.article_id, q.id) }, q.title || q.article_id)],
+      [
+        "Source",
+        q.url && /^https?:\/\//i.test(q.url)
+          ? el("a", { href: q.url, rel: "noopener noreferrer nofollow", target: "_blank" }, q.url)
+          : null,
+      ],
+    ];
+    for (const [label, value] of rows) {
+      if (!value) continue;
+      facts.append(el("dt", {}, label), el("dd", {}, value));
+    }
+    const ctx = q.context;
+    $("quote-context").replaceChildren(
+      ctx.cut_before ? "…" : "",
+      ctx.before,
+      el("mark", { className: "quote-mark-ctx" }, ctx.quote),
+      ctx.after,
+      ctx.cut_after ? "…" : "",
+    );
+    const nesting = $("quote-nesting");
+    nesting.replaceChildren();
+    if (data.parent) {
+      nesting.append(
+        el(
+          "p",
+          {},
+          "Inside a quote by ",
+          data.parent.speaker || data.parent.speaker_as_written || "an unnamed source",
+          ": ",
+          el("a", { href: quoteHref(data.parent.id) }, `“${data.parent.text.slice(0, 120)}”`),
+        ),
+      );
+    }
+    for (const child of data.nested || []) {
+      nesting.append(
+        el(
+          "p",
+          {},
+          "Quotes ",
+          child.speaker || child.speaker_as_written || "an unnamed source",
+          ": ",
+          el("a", { href: quoteHref(child.id) }, `“${child.text.slice(0, 120)}”`),
+        ),
+      );
+    }
+    const list = $("quote-trace");
+    list.replaceChildren();
+    const trace = data.trace || { appearances: [] };
+    trace.appearances.forEach((item, i) => {
+      const stamp = el(
+        "div",
+        { className: "stamp" },
+        el("time", { className: "when" }, item.date || "undated"),
+        i === 0 ? el("span", { className: "first" }, "first seen") : null,
+        item.quote_id === q.id ? el("span", { className: "this" }, "this one") : null,
+      );
+      list.append(quoteCard(item, stamp));
+    });
+    if (trace.conflicting_speakers) {
+      list.prepend(
+        el(
+          "li",
+          { className: "summary conflict" },
+          "Attributed to different people in different places: ",
+          trace.speakers.map((s) => `${s.name} (${s.count})`).join(", "),
+        ),
+      );
+    }
+    setStatus("quote-status", "");
+  } catch (err) {
+    setStatus(
+      "quote-status",
       err.status === 503 ? "No store is configured: start the server with --db FILE." : err.message,
       true,
     );
