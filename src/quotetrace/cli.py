@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from quotetrace import bench_html, evaluate
+from quotetrace.attribute.ranker import add_speaker_ranker_argument
 from quotetrace.cue_model import add_cue_model_argument
 from quotetrace.errors import InputError, QuotetraceError
 from quotetrace.kinds import ALL_KINDS, DEFAULT_KINDS, kinds_argument
@@ -70,6 +71,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 kinds=args.kinds,
                 join_turns=args.join_turns,
                 cue_model=args.cue_model,
+                speaker_ranker=args.speaker_ranker,
             ),
             enabled=show,
             desc="extract",
@@ -115,6 +117,7 @@ def _gold_extractor(
     kinds: Sequence[str] = DEFAULT_KINDS,
     join_turns: bool = False,
     cue_model: str | None = None,
+    speaker_ranker: str | None = None,
 ) -> Callable[[Sequence[evaluate.GoldDoc]], dict[str, dict[str, Any]]]:
     def extract(gold_docs: Sequence[evaluate.GoldDoc]) -> dict[str, dict[str, Any]]:
         from quotetrace.output.jsonl import document_to_dict
@@ -131,6 +134,7 @@ def _gold_extractor(
                 kinds=kinds,
                 join_turns=join_turns,
                 cue_model=cue_model,
+                speaker_ranker=speaker_ranker,
             ),
             enabled=show,
             desc="eval",
@@ -142,7 +146,9 @@ def _gold_extractor(
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    extractor = _gold_extractor(args.jobs, args.topics, args.types, args.join_turns, args.cue_model)
+    extractor = _gold_extractor(
+        args.jobs, args.topics, args.types, args.join_turns, args.cue_model, args.speaker_ranker
+    )
     return evaluate.run(args, extractor)
 
 
@@ -186,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         "or 'all' (default: speech,writing)",
     )  # fmt: skip
     add_cue_model_argument(ex)
+    add_speaker_ranker_argument(ex)
     ex.add_argument(
         "--include-text", action="store_true", help="add the article text to every line"
     )
@@ -211,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
         "('criticized the plan', 'warned against hackers'), as PolNeAR annotates them",
     )
     add_cue_model_argument(ev)
+    add_speaker_ranker_argument(ev)
     ev.set_defaults(func=cmd_eval)
 
     from quotetrace import train
@@ -220,6 +228,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_arguments(tr)
     tr.set_defaults(func=train.run)
+
+    from quotetrace import train_ranker
+
+    ts = sub.add_parser(
+        "train-speakers",
+        help="fit the speaker ranker on gold with resolved speaker names (FORMAT.md §1)",
+    )
+    train_ranker.add_arguments(ts)
+    ts.set_defaults(func=train_ranker.run)
 
     be = sub.add_parser("bench", help="throughput and peak memory against the full spaCy pipeline")
     from quotetrace import bench

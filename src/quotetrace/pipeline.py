@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from quotetrace.attribute.entities import EntityFinder
+from quotetrace.attribute.ranker import SpeakerRanker, packaged_or_none
 from quotetrace.attribute.resolve import Resolver
 from quotetrace.context import ContextFinder
 from quotetrace.cue_model import CueModel, clause_features
@@ -49,6 +50,7 @@ class Pipeline:
         kinds: Sequence[str] = DEFAULT_KINDS,
         join_turns: bool = False,
         cue_model: CueModel | None = None,
+        speaker_ranker: SpeakerRanker | str | None = "packaged",
     ) -> None:
         """``topics=True`` also reports speech acts whose content is only a noun phrase or a
         prepositional object ("criticized the plan", "warned against hackers"), as PolNeAR
@@ -58,7 +60,9 @@ class Pipeline:
         ``join_turns``: "“A,” said X. “B.”" in one paragraph is one quote with two spans (as
         PolNeAR annotates it) instead of two quotes (our convention).
         ``cue_model``: a learned judge (``quotetrace train``) for the clause of every verb, listed
-        in the cue lexicon or not; every sentence is then parsed, which is slower."""
+        in the cue lexicon or not; every sentence is then parsed, which is slower.
+        ``speaker_ranker``: the learned speaker ranker ("packaged": the one shipped with
+        quotetrace, if any; None: the rules alone)."""
         self.lex = lexicons or load()
         self.analyzer: Analyzer = analyzer or SpacyAnalyzer()
         self.join_turns = join_turns
@@ -70,7 +74,11 @@ class Pipeline:
         self.direct = DirectQuoteDetector(self.lex, self.clauses)
         self.transcript = TranscriptDetector()
         self.entities = EntityFinder(self.lex)
-        self.resolver = Resolver(self.lex)
+        if speaker_ranker == "packaged":
+            speaker_ranker = packaged_or_none()
+        self.resolver = Resolver(
+            self.lex, speaker_ranker if isinstance(speaker_ranker, SpeakerRanker) else None
+        )
         self.context = ContextFinder(self.lex)
         self.kinds = tuple(kinds)
         self._cue_words = cue_word_pattern(self.lex, self.kinds)

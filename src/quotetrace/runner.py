@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator, Sequence
 
+from quotetrace.attribute.ranker import load_ranker_option
 from quotetrace.cue_model import CueModel
 from quotetrace.kinds import DEFAULT_KINDS
 from quotetrace.model import Article, Document, Failure
@@ -18,16 +19,30 @@ _worker_pipeline: list[Pipeline] = []  # filled in each worker by _init_worker
 
 
 def _make_pipeline(
-    topics: bool, kinds: Sequence[str], join_turns: bool, cue_model: str | None
+    topics: bool,
+    kinds: Sequence[str],
+    join_turns: bool,
+    cue_model: str | None,
+    speaker_ranker: str | None = None,
 ) -> Pipeline:
     model = CueModel.load(cue_model) if cue_model else None
-    return Pipeline(topics=topics, kinds=kinds, join_turns=join_turns, cue_model=model)
+    return Pipeline(
+        topics=topics,
+        kinds=kinds,
+        join_turns=join_turns,
+        cue_model=model,
+        speaker_ranker=load_ranker_option(speaker_ranker),
+    )
 
 
 def _init_worker(
-    topics: bool, kinds: tuple[str, ...], join_turns: bool, cue_model: str | None
+    topics: bool,
+    kinds: tuple[str, ...],
+    join_turns: bool,
+    cue_model: str | None,
+    speaker_ranker: str | None = None,
 ) -> None:
-    _worker_pipeline.append(_make_pipeline(topics, kinds, join_turns, cue_model))
+    _worker_pipeline.append(_make_pipeline(topics, kinds, join_turns, cue_model, speaker_ranker))
 
 
 def _work(item: Article | Failure) -> Document:
@@ -43,16 +58,18 @@ def run_pipeline(
     kinds: Sequence[str] = DEFAULT_KINDS,
     join_turns: bool = False,
     cue_model: str | None = None,
+    speaker_ranker: str | None = None,
 ) -> Iterator[Document]:
     """Documents in input order; ``topics``, ``kinds`` and ``join_turns`` as for ``Pipeline``;
     ``cue_model`` is the path of a trained cue model (``quotetrace train``)."""
     if cue_model:
         CueModel.load(cue_model)  # a bad file is the command's error, before any work starts
+    load_ranker_option(speaker_ranker)
     if jobs <= 1:
-        own = pipeline or _make_pipeline(topics, kinds, join_turns, cue_model)
+        own = pipeline or _make_pipeline(topics, kinds, join_turns, cue_model, speaker_ranker)
         yield from own.process_all(items)
         return
     ctx = mp.get_context("spawn")
-    options = (topics, tuple(kinds), join_turns, cue_model)
+    options = (topics, tuple(kinds), join_turns, cue_model, speaker_ranker)
     with ctx.Pool(jobs, initializer=_init_worker, initargs=options) as pool:
         yield from pool.imap(_work, items, chunksize=2)

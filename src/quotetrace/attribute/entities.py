@@ -172,6 +172,7 @@ _ORG_HEADS = frozenset(
 _ORG_LINK = re.compile(r"[ \t]+(of|for|on)[ \t]+(?:the[ \t]+)?")
 _AND_LINK = re.compile(r"[ \t]+(?:and|&)[ \t]+")
 _ABBR_WORD = re.compile(r"[A-Z]{2,6}")
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|Sir|Dame|Lady|Lord)\.?[ \t]+$")
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT", "LAW"})
 
 
@@ -426,6 +427,9 @@ class EntityFinder:
                 continue
             before = _LOWER_CONTEXT.search(text[max(0, name_start - 60) : name_start])
             lower_desc = before.group(1).split() if before else []
+            honorific = _HONORIFIC.search(text, max(0, name_start - 8), name_start)
+            if honorific is not None:
+                lower_desc.append(honorific.group(1))  # "Ms. Ana Ortiz": "Ms" ends its own run
             all_desc = [w.lower().rstrip(".") for w in desc + lower_desc]
             mentions.append((name_start, end, name, all_desc))
         return self._cluster(text, mentions, ner, aliases)

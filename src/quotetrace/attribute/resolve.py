@@ -14,11 +14,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from quotetrace.attribute.addressee import frame_addressee, name_after_role
 from quotetrace.attribute.entities import EntityIndex
+from quotetrace.attribute.ranker import Candidate as RankCandidate
+from quotetrace.attribute.ranker import Context, SpeakerRanker, candidates, choose
 from quotetrace.detect.candidate import contains, hull
 from quotetrace.lexicon import Lexicons
 from quotetrace.merge import Draft
@@ -59,8 +61,13 @@ class Resolved:
 
 
 class Resolver:
-    def __init__(self, lexicons: Lexicons) -> None:
+    def __init__(self, lexicons: Lexicons, ranker: SpeakerRanker | None = None) -> None:
+        """``ranker``: a learned speaker ranker that takes the rules' choice as one feature and
+        picks among the article's entities (``attribute.ranker``); None keeps the rules."""
         self.lex = lexicons
+        self.ranker = ranker
+        # when a list: every quote's ranking candidates are recorded (training a ranker)
+        self.collected: list[tuple[int, list[RankCandidate]]] | None = None
 
     def __call__(
         self,
@@ -86,6 +93,19 @@ class Resolver:
             if m[2] in entities.maybe_persons and m[0] < b and a < m[1]
         }  # fmt: skip
         state.persons = entities.persons | speaking
+        ctx = Context(
+            text,
+            entities,
+            state.persons,
+            state.genders,
+            state.sentence_index,
+            state._is_subject,
+            state.quoted,
+            entities.descriptors,
+            dict(genders),
+        )
+        if self.collected is not None:
+            self.collected.clear()
         out: dict[int, Resolved] = {}
         for i in _parents_first(drafts):
             draft = drafts[i]
@@ -119,6 +139,38 @@ class Resolver:
             else:
                 speaker, inherited_cue = self._from_context(state, drafts, out, i)
                 conf *= 0.8 if speaker else 1.0
+            if (self.ranker is not None or self.collected is not None) and not (
+                cand.evidence == "transcript-turn" and cand.speaker_name_hint
+            ):
+                previous = next(
+                    (
+                        out[j].speaker.entity  # type: ignore[union-attr]
+                        for j in range(i - 1, -1, -1)
+                        if j in out and drafts[j].parent is None and out[j].speaker is not None
+                    ),
+                    None,
+                )
+                hinted_ent = (
+                    entities.by_name_words(cand.speaker_name_hint.split())
+                    if cand.speaker_name_hint
+                    else None
+                )
+                ranked = candidates(
+                    ctx,
+                    speaker,
+                    cand.speaker,
+                    cand.content,
+                    previous,
+                    hinted_ent.id if hinted_ent else None,
+                    parent.entity if parent is not None and enclosing is not None else None,
+                )
+                if self.collected is not None:
+                    self.collected.append((i, ranked))
+                if self.ranker is not None and ranked:
+                    best, probability = choose(self.ranker, ranked)
+                    if best.name is not None or speaker is None:
+                        speaker = best
+                    conf = min(conf, probability)
             addressee: Party | None = None
             if cand.addressee:
                 # "told me": "me" is the speaker of the enclosing quote
@@ -191,7 +243,10 @@ class Resolver:
             ent = state.entities.get(ent_id)
             return Party(mention, ent.name if ent else None, ent.id if ent else None)
         # "the mayor of London", "authorities in the United States": the head is before them
-        head_end = start + _head_length(surface)
+        head_end = start + _head_length(
+            surface,
+            lambda off: any(s < start + off <= e for s, e, _i in state.entities.by_offset),
+        )
         if head_end < end:
             # "The manager of X and Director of Y, David Clay": the appositive name at the end
             last = next(
@@ -211,7 +266,7 @@ class Resolver:
             ent = self._owner(state, start, end)
         if ent is not None:
             return Party(mention, ent.name, ent.id)
-        all_words = re.findall(r"[\w’'-]+", surface)
+        all_words = re.findall(r"[\w’'-]+", state.text[start:head_end])
         words = [w for w in all_words if w[:1].isupper()]
         # a name only when the head is one ("Philippine officials" is not the Philippine Red Cross)
         if words and all_words[-1] == words[-1] and words[0].lower() not in ("the", "a", "an"):
@@ -333,12 +388,16 @@ def _is_description(text: str, span: Span) -> bool:
     return bool(head) and head[-1][:1].islower()
 
 
-def _head_length(surface: str) -> int:
+def _head_length(surface: str, named: Callable[[int], bool] | None = None) -> int:
     """The length of a mention up to its head: a common noun before "of", "in", "who" …
-    ("The mayor of London", "3000 of the Guard", "residents who fled"); names keep it all."""
+    ("The mayor of London", "3000 of the Guard", "residents who fled"); names keep it all.
+    ``named(offset)``: is the word ending at that offset of ``surface`` part of a name (a
+    capitalised word at a sentence start, "Officials in Leeds", is not)?"""
     for match in _POSTMODIFIER.finditer(surface):
         before = surface[: match.start()].split()
         if before and not before[-1][:1].isupper():
+            return match.start()
+        if before and named is not None and not named(match.start()):
             return match.start()
         break
     return len(surface)

@@ -1,0 +1,290 @@
+"""Speaker resolution as ranking: the rules' choice is one feature among many.
+
+For each quote the candidates are the article's entity clusters (people, organisations, with every
+mention) that appear before or around it, plus the rules' own reading when it is a description
+with no entity ("local residents"). Each candidate gets sparse binary features: whether the rules
+chose it and through what kind of mention ("he", a name, a description, no cue at all), how many
+sentences back it was last mentioned, whether that mention was a subject, only inside quotation
+marks, or the previous quote's speaker, gender agreement with the pronoun (from the titles and
+pronouns the article itself uses), the quote's own "I"/"we", its entity label, descriptor matches
+for role nouns ("the senator"), and non-name signs (a single word seen only at sentence starts, a
+place). A logistic regression scores every candidate; the best one is the speaker, and its
+probability is how sure the choice is.
+
+Weights are a JSON file (``SpeakerRanker``), fitted by ``quotetrace train-speakers`` on gold with
+resolved speaker names (``quotetrace.train_ranker``); no learning library is needed at run time.
+The packaged model ``models/speaker_ranker.json`` is fitted on wikinews-gold train (CC BY 2.5
+texts, credit: Wikinews contributors); see ``models/speaker_ranker.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from quotetrace.attribute.entities import EntityIndex
+from quotetrace.errors import QuotetraceError
+from quotetrace.model import Party, Span
+
+FORMAT = "quotetrace-speaker-ranker"
+VERSION = 1
+PACKAGED = "speaker_ranker.json"
+_FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
+_WE = re.compile(r"\b(?:we|We|us|our|Our)\b")
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+
+
+class BadRanker(QuotetraceError):
+    """The speaker-ranker file is missing, unreadable or not a quotetrace speaker ranker."""
+
+
+@dataclass(frozen=True)
+class SpeakerRanker:
+    weights: Mapping[str, float]
+    bias: float
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def score(self, features: Iterable[str]) -> float:
+        return self.bias + sum(self.weights.get(f, 0.0) for f in set(features))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "bias": self.bias,
+            "meta": dict(self.meta),
+            "weights": dict(sorted(self.weights.items())),
+        }
+
+    def save(self, path: str | Path) -> None:
+        target = Path(path)
+        temp = target.with_name(target.name + ".tmp")
+        try:
+            temp.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+            temp.replace(target)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            raise BadRanker(f"cannot write speaker ranker {path}: {exc}") from exc
+
+    @classmethod
+    def from_dict(cls, raw: Any, where: str) -> SpeakerRanker:
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+            raise BadRanker(f"{where} is not a quotetrace speaker ranker")
+        if raw.get("version") != VERSION:
+            raise BadRanker(f"{where}: ranker version {raw.get('version')}, expected {VERSION}")
+        try:
+            weights = {str(k): float(v) for k, v in raw["weights"].items()}
+            return cls(weights, float(raw["bias"]), raw.get("meta", {}))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise BadRanker(f"{where}: malformed speaker ranker ({exc})") from exc
+
+    @classmethod
+    def load(cls, path: str | Path) -> SpeakerRanker:
+        try:
+            raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BadRanker(f"cannot read speaker ranker {path}: {exc}") from exc
+        return cls.from_dict(raw, str(path))
+
+    @classmethod
+    def packaged(cls) -> SpeakerRanker:
+        """The ranker shipped with quotetrace (fitted on wikinews-gold train)."""
+        source = resources.files("quotetrace") / "models" / PACKAGED
+        try:
+            raw = json.loads(source.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BadRanker(f"the packaged speaker ranker cannot be read: {exc}") from exc
+        return cls.from_dict(raw, "the packaged speaker ranker")
+
+
+def packaged_or_none() -> SpeakerRanker | None:
+    """The packaged ranker, or None when quotetrace ships none."""
+    if not (resources.files("quotetrace") / "models" / PACKAGED).is_file():
+        return None
+    return SpeakerRanker.packaged()
+
+
+def add_speaker_ranker_argument(parser: Any) -> None:
+    """``--speaker-ranker``, the same for every command that extracts."""
+    parser.add_argument(
+        "--speaker-ranker",
+        metavar="FILE|none",
+        default=None,
+        help="the learned speaker ranker: a file from `quotetrace train-speakers`, or 'none' for "
+        "the rules alone (default: the packaged ranker, when quotetrace ships one)",
+    )
+
+
+def load_ranker_option(value: str | None) -> SpeakerRanker | str | None:
+    """``--speaker-ranker``: "packaged" (default), "none" (the rules alone) or a file."""
+    if value is None or value == "packaged":
+        return "packaged"
+    if value == "none":
+        return None
+    return SpeakerRanker.load(value)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    party: Party
+    features: tuple[str, ...]
+
+
+@dataclass
+class Context:
+    """What the features of one quote's candidates need."""
+
+    text: str
+    entities: EntityIndex
+    persons: frozenset[str]
+    genders: Mapping[str, str]
+    sentence_index: Any  # Callable[[int], int]
+    is_subject: Any  # Callable[[int, int], bool]
+    quoted: Sequence[Span]
+    descriptors: Mapping[str, frozenset[str]]
+    title_genders: Mapping[str, str] = field(default_factory=dict)  # from "Mr."/"Ms." only
+
+
+def mention_kind(text: str, mention: Sequence[Span]) -> str:
+    """The kind of a speaker mention: none, first, he, she, they, it, rel, name, desc."""
+    if not mention:
+        return "none"
+    surface = text[mention[0][0] : mention[0][1]].strip()
+    low = surface.lower()
+    if low in ("i", "me", "we", "us", "my", "our"):
+        return "first"
+    if low in ("he", "him", "his"):
+        return "he"
+    if low in ("she", "her", "hers"):
+        return "she"
+    if low in ("they", "them", "their"):
+        return "they"
+    if low in ("it", "its"):
+        return "it"
+    if low in ("who", "which", "that", "whom"):
+        return "rel"
+    words = re.findall(r"[\w’'-]+", surface)
+    head = next((w for w in reversed(words) if w.lower() not in ("of", "the")), "")
+    return "name" if head[:1].isupper() else "desc"
+
+
+def _bucket(n: int, edges: Sequence[int]) -> str:
+    for edge in edges:
+        if n <= edge:
+            return f"<={edge}"
+    return f">{edges[-1]}"
+
+
+def candidates(
+    ctx: Context,
+    rule: Party | None,
+    mention: Sequence[Span],
+    content: Sequence[Span],
+    previous: str | None,
+    hint_entity: str | None,
+    enclosing: str | None = None,
+) -> list[Candidate]:
+    """The candidates for one quote's speaker with their features; the rules' choice first.
+    ``enclosing``: the speaker of the direct quote this one sits in; "he" there is someone else."""
+    text = ctx.text
+    mk = mention_kind(text, mention)
+    pos = mention[0][0] if mention else content[0][0]
+    end = max(e for _s, e in content)
+    sent = ctx.sentence_index(pos)
+    window = pos - 3000
+    inner = " ".join(text[s:e] for s, e in content)
+    has_i = bool(_FIRST.search(inner))
+    has_we = bool(_WE.search(inner))
+    head_word = ""
+    if mk == "desc" and mention:
+        words = re.findall(r"[a-z][\w-]*", text[mention[0][0] : mention[0][1]].lower())
+        head_word = words[-1] if words else ""
+    by_entity: dict[str, list[tuple[int, int]]] = {}
+    for s, e, ident in ctx.entities.by_offset:
+        by_entity.setdefault(ident, []).append((s, e))
+    out: list[Candidate] = []
+    rule_entity = rule.entity if rule is not None else None
+    if rule is None or rule.entity is None:
+        named = rule is not None and rule.name is not None
+        feats = ["free", f"free|mk={mk}", f"free|named={named}|mk={mk}"]
+        out.append(Candidate(rule or Party(tuple(mention), None, None), tuple(feats)))
+    for ent in ctx.entities.entities:
+        spans = by_entity.get(ent.id, [])
+        before = [m for m in spans if window <= m[0] and m[1] <= pos]
+        overlapping = [
+            m for m in spans if mention and m[0] < mention[0][1] and mention[0][0] < m[1]
+        ]
+        around = [m for m in spans if pos <= m[0] < end]
+        if not before and not overlapping and not around and ent.id != rule_entity:
+            continue
+        if ent.id == enclosing and mk in ("he", "she", "they", "it") and ent.id != rule_entity:
+            continue
+        want = "m" if mk == "he" else "f"
+        titled = ctx.title_genders.get(ent.id)
+        if mk in ("he", "she") and titled is not None and titled != want:
+            continue  # "she" is never a man the article calls "Mr."
+        gender = ctx.genders.get(ent.id)
+        kind = "person" if ent.id in ctx.persons else "org"
+        f = ["entity", f"kind={kind}|mk={mk}", f"label={ent.label}"]
+        if ent.id == rule_entity:
+            f += ["rule", f"rule|mk={mk}"]
+        if overlapping:
+            f += ["in-mention", f"in-mention|mk={mk}"]
+        if before:
+            last = before[-1]
+            back = sent - ctx.sentence_index(last[0])
+            f.append(f"dist={_bucket(back, (0, 1, 2, 5))}|mk={mk}")
+            recent = [m for m in before if sent - ctx.sentence_index(m[0]) <= 3]
+            if any(ctx.is_subject(m[0], m[1]) for m in recent):
+                f.append(f"recent-subject|mk={mk}")
+            if all(any(a <= m[0] < b for a, b in ctx.quoted) for m in before):
+                f.append(f"quoted-only|mk={mk}")
+        elif around and not overlapping:
+            f.append(f"after-only|mk={mk}")
+        if ent.id == enclosing:
+            f.append(f"enclosing|mk={mk}")
+        if ent.id == previous:
+            f += ["previous-speaker", f"previous-speaker|mk={mk}"]
+        if ent.id == hint_entity:
+            f.append("appositive")
+        if mk in ("he", "she"):
+            f.append("gender=" + ("unknown" if gender is None else str(gender == want)))
+            if kind == "org":
+                f.append("he-she-org")
+        if has_i:
+            f.append(f"quote-I|{kind}")
+        if has_we:
+            f.append(f"quote-we|{kind}")
+        f.append(f"mentions={_bucket(len(spans), (1, 2, 5))}")
+        if ent.label in _PLACE_LABELS:
+            f.append(f"place|mk={mk}")
+        if len(ent.name.split()) == 1 and all(
+            m[0] == 0 or text[max(0, m[0] - 2) : m[0]].endswith(("\n", ". ", "“", '"'))
+            for m in spans
+        ):
+            f.append("sentence-start-only")
+        if head_word and head_word in ctx.descriptors.get(ent.id, frozenset()):
+            f.append("descriptor-match")
+        if mention:
+            party_mention = tuple(mention)
+        elif ent.id == rule_entity and rule is not None and rule.mention:
+            party_mention = rule.mention
+        else:
+            party_mention = ((before or around or spans)[-1],)
+        out.append(Candidate(Party(party_mention, ent.name, ent.id), tuple(f)))
+    return out
+
+
+def choose(ranker: SpeakerRanker, cands: Sequence[Candidate]) -> tuple[Party, float]:
+    """The best-scored candidate and its probability among the candidates (softmax)."""
+    scores = [ranker.score(c.features) for c in cands]
+    top = max(scores)
+    total = sum(math.exp(s - top) for s in scores)
+    best = scores.index(top)
+    return cands[best].party, 1.0 / total
