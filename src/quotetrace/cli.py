@@ -262,6 +262,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     store_commands.add_commands(sub)
 
+    from quotetrace import export_commands
+
+    lg = sub.add_parser(
+        "labelstudio-gold",
+        help="a Label Studio export back to FORMAT.md gold, for train and eval",
+    )
+    export_commands.add_gold_arguments(lg)
+    lg.set_defaults(func=export_commands.run_gold)
+
     wa = sub.add_parser(
         "watch", help="keep a store current from feeds and sitemaps (FEEDS.txt: one URL a line)"
     )

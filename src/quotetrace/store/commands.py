@@ -413,9 +413,18 @@ def run_trace(args: argparse.Namespace) -> int:
 
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl")
+    from quotetrace import export_commands
+
+    parser.add_argument(
+        "--format",
+        choices=("jsonl", "csv", "parquet", *export_commands.FORMATS),
+        default="jsonl",
+        help="jsonl, csv, parquet: every quote; claimreview: schema.org ClaimReview JSON-LD; "
+        "annotations: W3C Web Annotations; labelstudio: Label Studio tasks with pre-annotations",
+    )
     _db_argument(parser)
     parser.add_argument("--output", "-o", help="write here (required for parquet)")
+    export_commands.add_selection_arguments(parser)
 
 
 def _write_parquet(rows: Iterator[dict[str, Any]], path: str, batch: int = 50_000) -> int:
@@ -465,6 +474,11 @@ def _write_parquet(rows: Iterator[dict[str, Any]], path: str, batch: int = 50_00
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from quotetrace import export_commands
+
+    if args.format in export_commands.FORMATS:
+        with _open_existing(args.db) as store:
+            return export_commands.write_export(args, store)
     if args.format == "parquet" and not args.output:
         raise StoreError("parquet is binary: give a file with --output")
     with _open_existing(args.db) as store:
