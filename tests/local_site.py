@@ -4,7 +4,8 @@
 
   /robots.txt              Disallow: /private/
   /articles/N.html         article N as an HTML page (ETag and Last-Modified; 304 when they match)
-  /changing.html           a page whose text changes when ``site.version`` is raised
+  /changing.html           a page whose text changes when ``site.version`` is raised (or on the
+                           ``change_at_hit``-th request)
   /feed.xml, /atom.xml     RSS 2.0 and Atom feeds of the articles (and ``extra_links``)
   /sitemap.xml             a sitemap of the articles; /sitemap-index.xml points to it
   /slow                    answers after ``slow_seconds``
@@ -79,6 +80,7 @@ class LocalSite:
             'said on Tuesday. "The repairs took longer than we hoped," she told reporters.',
         ]
         self.version = 0
+        self.change_at_hit: int | None = None  # the changing page changes on this request
         self.extra_links = extra_links or []
         self.slow_seconds = 3.0
         self.hits: Counter[str] = Counter()
@@ -217,6 +219,8 @@ class LocalSite:
                         return
                     self._page(article_page(article))
                 elif path == "/changing.html":
+                    if site.change_at_hit is not None and site.hits[path] >= site.change_at_hit:
+                        site.version = max(site.version, 1)
                     text = site.changing[min(site.version, len(site.changing) - 1)]
                     self._page(article_page({"id": "changing", "text": text}))
                 elif path == "/feed.xml":

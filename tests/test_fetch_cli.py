@@ -163,6 +163,7 @@ def test_watch_survives_a_down_feed_garbage_and_timeouts(
         # round 2: the failures wait one round (back-off); unchanged pages answer 304
         assert "0 fetched, 4 unchanged, 0 failed" in lines[1], lines[1]
         assert "backing off" in lines[1]
+        assert "0 feeds read, 2 feeds unchanged" in lines[1]  # both feeds answered 304
         assert "0 new, 0 replaced" in lines[1]
         site.version = 1
         assert main([*args, "--once"]) == 0

@@ -104,6 +104,35 @@ def test_quote_page_data_slices_the_article(client: TestClient, db: str) -> None
     assert q["id"] in [a["quote_id"] for a in body["trace"]["appearances"]]
 
 
+def test_quote_exports_from_the_api(client: TestClient, db: str) -> None:
+    import jsonschema
+
+    schemas = HERE / "schemas"
+    hit = client.get("/api/quotes", params={"q": "Nobody wants to say it"}).json()["results"][0]
+    review = client.get(f"/api/quote/{hit['quote_id']}/claimreview").json()
+    jsonschema.validate(review, json.loads((schemas / "claimreview.schema.json").read_text()))
+    assert len(review["itemReviewed"]["appearance"]) == 3
+    item = client.get(f"/api/quote/{hit['quote_id']}/annotation").json()
+    collection = {
+        "@context": item.pop("@context"),
+        "id": "urn:x:c",
+        "type": "AnnotationCollection",
+        "first": {"type": "AnnotationPage", "items": [item]},
+    }
+    jsonschema.validate(
+        collection, json.loads((schemas / "web-annotation.schema.json").read_text())
+    )
+    with Store.open(db) as store:
+        (text,) = store.conn.execute(
+            "SELECT a.text FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.id = ?",
+            (hit["quote_id"],),
+        ).fetchone()
+    quote_sel, pos = item["target"]["selector"]
+    assert quote_sel["exact"] == text[pos["start"] : pos["end"]]
+    assert client.get("/api/quote/nothing/claimreview").status_code == 404
+    assert client.get("/api/quote/nothing/annotation").status_code == 404
+
+
 def test_markup_stays_text(client: TestClient) -> None:
     hit = client.get("/api/quotes", params={"q": "invoice"}).json()["results"][0]
     body = client.get(f"/api/quote/{hit['quote_id']}").json()

@@ -15,7 +15,7 @@ from typing import Any
 
 from quotetrace.errors import InputError, QuotetraceError, StoreError
 from quotetrace.fetch.client import DEFAULT_USER_AGENT, Fetcher, FetchPolicy
-from quotetrace.fetch.sources import Backoff, WebSource, is_url, load_pages, remember
+from quotetrace.fetch.sources import Backoff, FeedState, WebSource, is_url, load_pages, remember
 
 __all__ = [
     "Fetcher",
@@ -101,6 +101,8 @@ def read_inputs(
 def web_summary(tally: Counter[str]) -> str:
     keys = ("feeds read", "feeds failed", "fetched", "unchanged", "failed", "unreadable")
     parts = [f"{tally[k]} {k}" for k in keys]
+    if tally["feeds unchanged"]:
+        parts.insert(1, f"{tally['feeds unchanged']} feeds unchanged")
     for extra in ("disallowed", "backing off"):
         if tally[extra]:
             parts.append(f"{tally[extra]} {extra}")
@@ -187,6 +189,7 @@ def run_watch(
     own = fetcher is None
     fetcher = fetcher or Fetcher(policy_from_args(args), log=log)
     backoff = Backoff()
+    feed_states: dict[str, FeedState] = {}
     done = 0
     try:
         while rounds is None or done < rounds:
@@ -203,6 +206,7 @@ def run_watch(
                         log=log,
                         backoff=backoff,
                         round_=done,
+                        feeds=feed_states,
                     )
                     tally = watch_round(store, source, feeds, pipeline)
                     counts = store.counts()

@@ -151,6 +151,16 @@ class Backoff:
         self.next_round.pop(key, None)
 
 
+@dataclass(frozen=True)
+class FeedState:
+    """A feed's validators and links from its last read, kept between rounds of ``watch`` (in
+    memory: after a restart every feed is read in full once)."""
+
+    etag: str | None
+    last_modified: str | None
+    entries: list[FeedEntry]
+
+
 # -- the source ----------------------------------------------------------------------------------
 
 
@@ -158,8 +168,9 @@ class WebSource:
     """Articles from URLs and feeds, through one Fetcher.
 
     ``pages``: the store's fetched_pages rows; ``stored``: ids of the articles in the store (only
-    those are fetched conditionally). ``tally`` counts pages fetched, unchanged (304, or the
-    same bytes), failed and disallowed, and feeds read and failed. Call ``stored_ok(article_id)``
+    those are fetched conditionally). ``feeds``: FeedState by feed URL, to read feeds
+    conditionally (a 304 reuses the links read before). ``tally`` counts pages fetched, unchanged
+    (304, or the same bytes), failed and disallowed, and feeds read, unchanged and failed. Call ``stored_ok(article_id)``
     after an article has been stored to get the row to ``remember``.
     """
 
@@ -172,6 +183,7 @@ class WebSource:
         log: Callable[[str], None] | None = None,
         backoff: Backoff | None = None,
         round_: int = 0,
+        feeds: dict[str, FeedState] | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.pages = dict(pages or {})
@@ -179,6 +191,7 @@ class WebSource:
         self.log = log or (lambda message: None)
         self.backoff = backoff
         self.round = round_
+        self.feeds = feeds if feeds is not None else {}
         self.tally: Counter[str] = Counter()
         self.pending: dict[str, list[PageRecord]] = {}
         self.touched: list[PageRecord] = []
@@ -208,16 +221,26 @@ class WebSource:
             url, depth = queue.pop(0)
             if not self._due(url):
                 continue
+            cached = self.feeds.get(url)
             try:
-                result = self.fetcher.fetch(url)
-                entries = parse_feed(result.body, result.final_url)
+                result = self.fetcher.fetch(
+                    url,
+                    etag=cached.etag if cached else None,
+                    last_modified=cached.last_modified if cached else None,
+                )
+                if result.status == "unchanged" and cached is not None:
+                    entries = cached.entries
+                    self.tally["feeds unchanged"] += 1
+                else:
+                    entries = parse_feed(result.body, result.final_url)
+                    self.feeds[url] = FeedState(result.etag, result.last_modified, entries)
+                    self.tally["feeds read"] += 1
             except FetchError as exc:
                 self.tally["feeds failed"] += 1
                 self._failed(url, exc)
                 continue
             if self.backoff is not None:
                 self.backoff.succeeded(url)
-            self.tally["feeds read"] += 1
             for entry in entries:
                 if entry.kind == "sitemap":
                     if depth < MAX_SITEMAP_DEPTH:

@@ -25,6 +25,7 @@ from quotetrace.errors import (
     StoreError,
     UnreadableArticle,
 )
+from quotetrace.exports import ANNO_CONTEXT, claim_reviews, web_annotations
 from quotetrace.fetch.client import Fetcher, FetchPolicy, check_url
 from quotetrace.fetch.sources import PageRecord, article_from_result, remember
 from quotetrace.model import content_hash
@@ -98,6 +99,37 @@ def add_routes(
         if found is None:
             raise ApiError(404, "no such quote in the store", {"id": quote_id})
         return found
+
+    @app.get(
+        "/api/quote/{quote_id}/claimreview",
+        tags=["export"],
+        summary="schema.org ClaimReview JSON-LD for a quote's cluster (ready for a fact-checker)",
+        responses=errors(404, 503),
+    )
+    def claimreview(quote_id: str) -> dict[str, Any]:
+        with stores._open() as store:
+            found = claim_reviews(store.conn, [quote_id])
+        if not found:
+            raise ApiError(404, "no such quote in the store", {"id": quote_id})
+        return found[0]
+
+    @app.get(
+        "/api/quote/{quote_id}/annotation",
+        tags=["export"],
+        summary="W3C Web Annotation of a quote (TextQuoteSelector and TextPositionSelector)",
+        responses=errors(404, 503),
+    )
+    def annotation(quote_id: str) -> dict[str, Any]:
+        with stores._open() as store:
+            row = store.conn.execute(
+                "SELECT article_id FROM quotes WHERE id = ?", (quote_id,)
+            ).fetchone()
+            loaded = store.document(row[0]) if row else None
+        if loaded is None:
+            raise ApiError(404, "no such quote in the store", {"id": quote_id})
+        doc, store_ids = loaded
+        (item,) = web_annotations(doc, store_ids, [quote_id])
+        return {"@context": ANNO_CONTEXT, **item}
 
     @app.post(
         "/api/fetch",

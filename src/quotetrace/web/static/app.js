@@ -893,6 +893,16 @@ async function initQuote(id) {
       ["Hedge", q.hedge],
       ["Article", el("a", { href: articleHref(q.article_id, q.id) }, q.title || q.article_id)],
       [
+        "Export",
+        el(
+          "span",
+          {},
+          el("a", { href: `/api/quote/${encodeURIComponent(q.id)}/claimreview` }, "ClaimReview JSON-LD"),
+          " · ",
+          el("a", { href: `/api/quote/${encodeURIComponent(q.id)}/annotation` }, "Web Annotation"),
+        ),
+      ],
+      [
         "Source",
         q.url && /^https?:\/\//i.test(q.url)
           ? el("a", { href: q.url, rel: "noopener noreferrer nofollow", target: "_blank" }, q.url)
