@@ -8,7 +8,7 @@
                            ``change_at_hit``-th request)
   /feed.xml, /atom.xml     RSS 2.0 and Atom feeds of the articles (and ``extra_links``)
   /sitemap.xml             a sitemap of the articles; /sitemap-index.xml points to it
-  /slow                    answers after ``slow_seconds``
+  /slow                    answers after ``slow_seconds``; /trickle: a byte every now and then
   /big                     streams 50 MB (no Content-Length); /big-declared declares 50 MB
   /loop                    a redirect loop (/loop -> /loop2 -> /loop)
   /moved/N                 302 to /articles/N.html; /to?u=URL: 302 to URL
@@ -247,6 +247,19 @@ class LocalSite:
                             sent += len(chunk)
                     except OSError:
                         pass  # the client hung up at its cap
+                    self.close_connection = True
+                elif path == "/trickle":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    try:
+                        for _ in range(50):
+                            self.wfile.write(b"<p>x</p>")
+                            self.wfile.flush()
+                            time.sleep(0.1)
+                    except OSError:
+                        pass
                     self.close_connection = True
                 elif path == "/big-declared":
                     self.send_response(200)

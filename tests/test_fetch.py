@@ -110,6 +110,13 @@ def test_slow_host_times_out_and_is_retried_with_backoff(site: LocalSite) -> Non
     assert waits == [0.5, 1.0]  # exponential back-off between them
 
 
+def test_a_trickling_server_meets_the_total_time_limit(site: LocalSite) -> None:
+    """Bytes arrive often enough to beat the read timeout; the total limit still ends it."""
+    policy = FetchPolicy(host_delay=0, retries=0, read_timeout=2.0, total_timeout=0.5)
+    with Fetcher(policy) as f, pytest.raises(FetchError, match="longer than the fetch limit"):
+        f.fetch(site.url("/trickle"))
+
+
 def test_server_error_is_retried_then_reported(site: LocalSite) -> None:
     before = site.hits["/error500"]
     with (

@@ -225,3 +225,12 @@ def test_fetch_adds_an_article_and_guards_redirects(
         assert store.counts()["articles"] == 1
         (url, final) = store.conn.execute("SELECT url, final_url FROM fetched_pages").fetchone()
     assert (url, final) == (site.url("/moved/1"), site.url("/articles/1.html"))
+
+
+def test_serve_fetch_options_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    from quotetrace.cli import main
+
+    assert main(["serve", "--fetch-allow", "10.0.0.0/8"]) == 2
+    assert "--fetch-allow needs --allow-fetch" in capsys.readouterr().err
+    assert main(["serve", "--allow-fetch", "--fetch-allow", "not-a-network"]) == 2
+    assert "--fetch-allow" in capsys.readouterr().err

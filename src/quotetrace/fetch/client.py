@@ -386,7 +386,9 @@ class Fetcher:
             if size > max_bytes:
                 raise FetchError(f"too large: {url} sent more than {max_bytes:,} bytes")
             if self._clock() > deadline:
-                raise FetchError(f"timed out: {url} took longer than the fetch limit")
+                raise FetchError(
+                    f"timed out: {url} took longer than the fetch limit", transient=True
+                )
             chunks.append(chunk)
         return b"".join(chunks)
 
