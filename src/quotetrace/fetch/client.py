@@ -162,7 +162,10 @@ class GuardedBackend(httpcore.NetworkBackend):
 
 def _guarded_transport(allow: Iterable[IpNetwork]) -> httpx.HTTPTransport:
     transport = httpx.HTTPTransport(retries=0)
-    # The one place that reaches into httpx: the same pool httpx builds, over our backend.
+    # The one place that reaches into httpx: the same pool httpx builds, over our backend. If a
+    # later httpx keeps its pool elsewhere, refuse to fetch rather than fetch unguarded.
+    if not isinstance(getattr(transport, "_pool", None), httpcore.ConnectionPool):
+        raise FetchError("the address guard does not support this httpx version")
     transport._pool = httpcore.ConnectionPool(
         ssl_context=httpx.create_ssl_context(),
         network_backend=GuardedBackend(allow),
