@@ -264,6 +264,9 @@ class CueClauseDetector:
         cue = [(tok.start, tok.end)]
         prt = [c for c in children if c.dep == "prt" or (c.dep == "prep" and c.lower == "for")]
         cue += [(c.start, c.end) for c in prt if c.i == tok.i + 1]
+        if rule == "call-for" and tok.i + 1 < len(sent.tokens):
+            nxt = sent.tokens[tok.i + 1]
+            cue.append((nxt.start, nxt.end))  # "called for", "called on"
         if lemma == "point" and not prt:
             return None
         negated = any(c.dep == "neg" for c in children)
@@ -276,7 +279,7 @@ class CueClauseDetector:
             content=(content,),
             type="indirect",
             evidence=f"{'open-cue' if open_cue else 'cue-clause'}:{rule}",
-            cue=tuple(sorted(cue)),
+            cue=tuple(sorted(set(cue))),
             cue_lemma=lemma,
             speaker=(speaker,) if speaker else (),
             speaker_name_hint=self._appositive_name(sent, subject) if subject else None,
@@ -307,6 +310,12 @@ class CueClauseDetector:
                 self._full_span(text, sent, comp),
                 "ccomp",
             )
+        misparsed = self._misparsed_complement(text, sent, tok)
+        if misparsed is not None:
+            return misparsed, misparsed, "ccomp"
+        called = self._call_for(text, sent, tok, lemma, children)
+        if called is not None:
+            return called, called, "call-for"
         if tok.dep == "parataxis" and any(c.dep in SUBJECT_DEPS for c in children):
             # "The plan, he said, is flawed": the content is the head clause around the cue.
             head = sent.tokens[tok.head]
@@ -394,6 +403,76 @@ class CueClauseDetector:
                 if span is not None and len([t for t in toks if t.pos != "PUNCT"]) >= 2:
                     return _trim(text, *span), span, "prep-object"
         return None, None, ""
+
+    def _misparsed_complement(
+        self, text: str, sent: ParsedSentence, tok: Token
+    ) -> tuple[int, int] | None:
+        """ "The chief, X, announced on Facebook there were suspects": the parse made the cue a
+        modifier of the subject and the reported clause the main clause; the content is the main
+        clause after the cue's own words."""
+        if tok.dep != "acl" or tok.tag not in ("VBD", "VBN"):
+            return None
+        head = sent.tokens[tok.head]
+        root = sent.tokens[head.head]
+        if (
+            head.dep not in ("nsubj", "nsubjpass")
+            or root.i <= tok.i
+            or root.pos not in ("VERB", "AUX")
+        ):
+            return None
+        last = max(t.i for t in sent.subtree(tok.i))
+        rest = [t for t in sent.subtree(root.i) if t.i > last]
+        if len([t for t in rest if t.pos != "PUNCT"]) < 3 or not any(
+            c.dep in ("expl", "nsubj", "nsubjpass") and c.i > last for c in sent.children(root.i)
+        ):
+            return None  # "the plan announced on Tuesday was withdrawn": a true participle
+        span = _span_of(rest)
+        return _trim(text, *span) if span else None
+
+    def _call_for(
+        self, text: str, sent: ParsedSentence, tok: Token, lemma: str, children: list[Token]
+    ) -> tuple[int, int] | None:
+        """ "called for his death to be investigated", "called on Fox News to fire Griffin": the
+        infinitive clause is the content (an object alone, "called for calm", is no quote)."""
+        if lemma != "call":
+            return None
+        for c in children:
+            # "called for his death to be investigated": "for" marks an infinitive clause
+            if c.dep == "advcl" and any(
+                g.dep == "mark" and g.lower == "for" and g.i == tok.i + 1
+                for g in sent.children(c.i)
+            ):
+                toks = [t for t in sent.subtree(c.i) if t.i > tok.i + 1]
+                span = _span_of(toks)
+                return _trim(text, *span) if span else None
+        prep = next(
+            (
+                c
+                for c in children
+                if c.dep == "prep" and c.lower in ("for", "on") and c.i == tok.i + 1
+            ),
+            None,
+        )
+        if prep is None:
+            return None
+        pobj = next((g for g in sent.children(prep.i) if g.dep == "pobj"), None)
+        if pobj is None:
+            return None
+        inf = [
+            c
+            for c in [*children, *sent.children(pobj.i)]
+            if c.dep in ("xcomp", "acl", "relcl", "ccomp")
+            and c.i > pobj.i
+            and any(g.lower == "to" and g.dep == "aux" for g in sent.children(c.i))
+        ]
+        if not inf:
+            return None
+        if prep.lower == "on":
+            toks = sent.subtree(inf[0].i)  # "called on X to act": X is the addressee
+        else:
+            toks = [*sent.subtree(pobj.i), *sent.subtree(inf[0].i)]
+        span = _span_of(toks)
+        return _trim(text, *span) if span else None
 
     def _full_span(self, text: str, sent: ParsedSentence, comp: Token) -> tuple[int, int] | None:
         span = _span_of(sent.subtree(comp.i))
@@ -618,6 +697,16 @@ class CueClauseDetector:
         self, sent: ParsedSentence, tok: Token, lemma: str, children: list[Token]
     ) -> tuple[tuple[int, int], ...]:
         directive = lemma in DIRECTIVE_OBJECT and any(c.dep == "xcomp" for c in children)
+        if lemma == "call":
+            on = next(
+                (c for c in children if c.dep == "prep" and c.lower == "on" and c.i == tok.i + 1),
+                None,
+            )
+            pobj = next((g for g in sent.children(on.i) if g.dep == "pobj"), None) if on else None
+            if pobj is not None:
+                span = self.mention_span(sent, pobj)
+                if span:
+                    return (span,)
         if lemma in ADDRESSEE_OBJECT or directive:
             for c in children:
                 if c.dep in ("dobj", "dative"):
