@@ -403,6 +403,8 @@ class EntityFinder:
                 words[-1] = _POSSESSIVE.sub("", words[-1])
                 end -= 2
             offset = start
+            if words[0].startswith(("I'", "I’")):
+                continue  # "I'm Australian" is a sentence, not a name
             while words and words[0] in _STOP_FIRST:
                 offset = text.index(words[1], offset + len(words[0])) if len(words) > 1 else end
                 words.pop(0)

@@ -37,6 +37,10 @@ VERSION = 1
 PACKAGED = "speaker_ranker.json"
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
 _WE = re.compile(r"\b(?:we|We|us|our|Our)\b")
+_DOCUMENTS = frozenset(
+    """statement report letter notice announcement release website post tweet ruling filing
+    document memo email message study complaint lawsuit decision order survey warning""".split()
+)
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 
 
@@ -271,6 +275,10 @@ def candidates(
             f.append("sentence-start-only")
         if head_word and head_word in ctx.descriptors.get(ent.id, frozenset()):
             f.append("descriptor-match")
+        if head_word and head_word in {w.lower() for w in ent.name.split()}:
+            f.append(f"head-in-name|{kind}")  # "the commission" -> "Commission on …"
+        if head_word in _DOCUMENTS:
+            f.append(f"document|{kind}")  # "the report", "a statement": its issuer
         if mention:
             party_mention = tuple(mention)
         elif ent.id == rule_entity and rule is not None and rule.mention:

@@ -297,7 +297,13 @@ class Resolver:
 
     def _description(self, state: _State, surface: str, pos: int) -> str | None:
         """ "the Belarusian leader" -> the entity last written with "Belarusian leader" in front."""
-        words = [w.lower() for w in re.findall(r"[\w.-]+", surface)]
+        owner = _POSSESSOR.match(surface)
+        if owner is not None:
+            # "his daughter", "Chelyabinsk's governor": the relation noun after the owner
+            rest = [w.lower() for w in re.findall(r"[\w.-]+", surface[owner.end() :])]
+            words = ["the", *rest]
+        else:
+            words = [w.lower() for w in re.findall(r"[\w.-]+", surface)]
         if not words:
             return None
         if words[0] in ("the", "this", "that"):
@@ -376,6 +382,7 @@ class Resolver:
         return None, ()
 
 
+_POSSESSOR = re.compile(r"(?:his|her|its|their|(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?['’]s?)\s+", re.I)
 _POSTMODIFIER = re.compile(
     r"\s(?:of|in|from|at|by|for|within|with|on|across|near|who|which|that|whose|[a-z]+ed)\s"
 )
