@@ -153,6 +153,15 @@ class Context:
     quoted: Sequence[Span]
     descriptors: Mapping[str, frozenset[str]]
     title_genders: Mapping[str, str] = field(default_factory=dict)  # from "Mr."/"Ms." only
+    _by_entity: dict[str, list[tuple[int, int]]] | None = None
+
+    def mentions_of(self) -> dict[str, list[tuple[int, int]]]:
+        """Every entity's mentions, built once per article."""
+        if self._by_entity is None:
+            self._by_entity = {}
+            for s, e, ident in self.entities.by_offset:
+                self._by_entity.setdefault(ident, []).append((s, e))
+        return self._by_entity
 
 
 def mention_kind(text: str, mention: Sequence[Span]) -> str:
@@ -209,9 +218,7 @@ def candidates(
     if mk == "desc" and mention:
         words = re.findall(r"[a-z][\w-]*", text[mention[0][0] : mention[0][1]].lower())
         head_word = words[-1] if words else ""
-    by_entity: dict[str, list[tuple[int, int]]] = {}
-    for s, e, ident in ctx.entities.by_offset:
-        by_entity.setdefault(ident, []).append((s, e))
+    by_entity = ctx.mentions_of()
     out: list[Candidate] = []
     rule_entity = rule.entity if rule is not None else None
     if rule is None or rule.entity is None:
