@@ -378,6 +378,15 @@ class CueClauseDetector:
                     (c.i for c in children if c.i > last and c.dep in ("cc", "conj", "advcl")),
                     len(sent.tokens),
                 )
+                # nor past the end of the clause: a full stop, "according to", a new quotation
+                stop = next(
+                    (
+                        t.i
+                        for t in sent.tokens[last + 1 : stop]
+                        if t.text in (".", ";", "“") or t.lower == "according"
+                    ),
+                    stop,
+                )
                 toks += [t for t in sent.tokens if last < t.i < stop]
                 span = _span_of(toks)
                 if span is not None:
@@ -541,7 +550,7 @@ class CueClauseDetector:
             ):
                 word = t.lower if t.dep != "advcl" else _first(sent, t).lower
                 if word in ("despite", "though", "although") or (
-                    word == "before" and before == ","
+                    word in ("before", "while", "whereas") and before == ","
                 ):
                     cut_at = _first(sent, t).i if t.dep != "mark" else t.i
                 elif word == "without" and any(
