@@ -51,6 +51,13 @@ HTML = (
     "<p>“This budget protects the libraries,” councillor Mei Chen said after the vote. "
     "Opponents said the plan would raise fees for parking.</p></article></body></html>"
 )
+# the ferry quote again, credited to someone else: one cluster, conflicting speakers
+ECHO = {
+    "id": "echo-1",
+    "published": "2024-03-09",
+    "text": "Officials repeated the promise. “We will reopen the ferry terminal by June,” Governor "
+    "Tom Reyes said on Friday, and he added that the state would pay half of the repairs.",
+}
 PAGE = (
     b"<html><head><title>Storm</title></head><body><article><h1>Storm hits coast</h1>"
     b"<p>\xe2\x80\x9cThe water rose faster than anyone expected,\xe2\x80\x9d fire chief Hannah "
@@ -89,6 +96,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     bad = json.dumps({"id": "no-text", "title": "empty"}) + "\n{not json\n"
     (news / "bad.jsonl").write_text(bad + json.dumps({"id": "ok-1", "text": TEXT}) + "\n")
     (news / "ferry.txt").write_text(TEXT, encoding="utf-8")
+    (news / "echo.jsonl").write_text(json.dumps(ECHO) + "\n", encoding="utf-8")
     (news / "more" / "council.html").write_text(HTML, encoding="utf-8")
     crawl = root / "crawl"
     crawl.mkdir()
@@ -116,7 +124,7 @@ def _snapshot(out: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 _ADDED = ("quote_id", "index", "parent_id", "article_id", "published", "published_date",
-          "outlet", "url", "month")  # fmt: skip
+          "outlet", "url", "input_file", "input_record", "month")  # fmt: skip
 
 
 def _assert_same_as_reference(out: Path, docs: list[dict[str, Any]]) -> None:
@@ -149,11 +157,17 @@ def _extract(inputs: list[str], out: Path, master: str) -> int:
                  "--conf", "spark.ui.enabled=false", "--batch-size", "2"])  # fmt: skip
 
 
-def test_local_mode_matches_extract_and_a_rerun_changes_nothing(
-    corpus: dict[str, Any], tmp_path: Path
-) -> None:
-    out = tmp_path / "out"
+@pytest.fixture(scope="module")
+def local_out(corpus: dict[str, Any]) -> Path:
+    out = corpus["root"] / "local-out"
     assert _extract(corpus["inputs"], out, "local[2]") == 1  # the bad lines are error rows
+    return out
+
+
+def test_local_mode_matches_extract_and_a_rerun_changes_nothing(
+    corpus: dict[str, Any], local_out: Path
+) -> None:
+    out = local_out
     _assert_same_as_reference(out, corpus["docs"])
     months = sorted(p.name for p in (out / "articles").iterdir() if p.name.startswith("month="))
     expected = {rows.month_of(d["published"])[1] for d in corpus["docs"] if d["error"] is None}
@@ -161,6 +175,84 @@ def test_local_mode_matches_extract_and_a_rerun_changes_nothing(
     first = _snapshot(out)
     assert _extract(corpus["inputs"], out, "local[2]") == 1
     assert _snapshot(out) == first  # same rows, none twice
+
+
+@pytest.fixture(scope="module")
+def ingested(corpus: dict[str, Any]) -> Path:
+    """The same inputs through `quotetrace ingest` (the single-machine store)."""
+    db = corpus["root"] / "ingested.db"
+    assert main(["ingest", *corpus["inputs"], "--db", str(db)]) == 1  # the bad lines
+    return db
+
+
+def test_load_fills_the_store_and_twice_changes_nothing(local_out: Path, tmp_path: Path) -> None:
+    from quotetrace.store import Store
+
+    db = tmp_path / "loaded.db"
+    assert main(["load", str(local_out), "--db", str(db)]) == 0
+    parquet = rows.read_dataset(str(local_out), "quotes").to_pylist()
+    expected = sorted(
+        (q["quote_id"], q["article_id"], q["type"], q["kind"], q["text"],
+         min(s for s, _ in q["content"]), max(e for _, e in q["content"]),
+         (q["speaker"] or {}).get("name"), q["parent_id"], q["confidence"])
+        for q in parquet
+    )  # fmt: skip
+    errors = sorted(
+        (e["article_id"], e["reason"])
+        for e in rows.read_dataset(str(local_out), "errors").to_pylist()
+    )
+
+    def contents(path: Path) -> dict[str, Any]:
+        with Store.open(path) as store:
+            conn = store.conn
+            return {
+                "quotes": sorted(conn.execute(
+                    "SELECT id, article_id, type, kind, text, start, end, speaker_name, parent_id, "
+                    "confidence FROM quotes"
+                )),
+                "articles": conn.execute("SELECT count(*) FROM articles").fetchone()[0],
+                "failures": sorted(conn.execute("SELECT article_id, reason FROM failures")),
+                "clusters": sorted(conn.execute("SELECT id, cluster_id FROM quotes")),
+                "speakers": sorted(conn.execute("SELECT id, name FROM speakers")),
+            }  # fmt: skip
+
+    loaded = contents(db)
+    assert loaded["quotes"] == expected and len(expected) > 10
+    assert loaded["failures"] == errors and loaded["articles"] == len(
+        rows.read_dataset(str(local_out), "articles")
+    )
+    assert main(["load", str(local_out), "--db", str(db)]) == 0
+    assert contents(db) == loaded
+    with Store.open(db) as store:
+        assert store.search("ferry terminal")
+        trace = store.trace("We will reopen the ferry terminal by June")
+    assert trace is not None and trace.conflicting_speakers
+
+
+def test_spark_clusters_agree_with_the_store(
+    local_out: Path, ingested: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from quotetrace.store import Store
+
+    args = ["spark", "cluster", "--in", str(local_out), "--master", "local[2]",
+            "--conf", "spark.ui.enabled=false", "--compare-db", str(ingested)]  # fmt: skip
+    assert main(args) == 0
+    report = capsys.readouterr().out
+    import pyarrow.parquet as pq
+
+    clusters = pq.read_table(local_out / "clusters").to_pylist()
+    assigned = pq.read_table(local_out / "quote_clusters").to_pylist()
+    ours = {r["quote_id"]: r["cluster_id"] for r in assigned}
+    # the same clusters as the store that `quotetrace ingest` filled from the same files
+    assert "precision 1.000, recall 1.000" in report, report
+    db = tmp_path / "loaded.db"  # loaded in the same order: the very same cluster ids
+    assert main(["load", str(local_out), "--db", str(db)]) == 0
+    with Store.open(db) as store:
+        assert dict(store.conn.execute("SELECT id, cluster_id FROM quotes")) == ours
+    ferry = [c for c in clusters if "ferry terminal" in c["first_text"]]
+    assert len(ferry) == 1 and ferry[0]["size"] == 3 and ferry[0]["conflicting_speakers"]
+    assert ferry[0]["first_article_id"] == "echo-1"  # the only dated one: undated ones go last
+    assert {s["name"] for s in ferry[0]["speakers"]} == {"Ana Ortiz", "Tom Reyes"}
 
 
 def _free_port() -> int:

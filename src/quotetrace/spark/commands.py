@@ -77,6 +77,112 @@ def run_extract(args: argparse.Namespace) -> int:
     return 1 if summary.errors else 0
 
 
+# --- spark cluster ------------------------------------------------------------------------------
+
+
+def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--in", dest="folder", required=True, help="the --out folder of `quotetrace spark extract`"
+    )
+    _master_argument(parser)
+    parser.add_argument(
+        "--compare-db",
+        metavar="FILE",
+        help="a store (quotetrace ingest/load of the same articles): report how far the clusters "
+        "agree with its clusters",
+    )
+
+
+def run_cluster(args: argparse.Namespace) -> int:
+    from quotetrace.spark.cluster import agreement
+    from quotetrace.spark.cluster import run_cluster as cluster
+    from quotetrace.spark.session import get_session
+
+    spark = get_session(args.master, "quotetrace cluster", conf=_conf(args.conf))
+    try:
+        summary = cluster(spark, args.folder)
+        ours: dict[Any, str] = {}
+        if args.compare_db:
+            base = args.folder.rstrip("/")
+            found = (
+                spark.read.parquet(base + "/quotes")
+                .selectExpr("quote_id", "article_id", "text", "content[0][0] AS start")
+                .join(spark.read.parquet(base + "/quote_clusters"), "quote_id")
+                .collect()
+            )
+            # quotes are matched by place and words: ids differ when the store holds other kinds
+            ours = {(r["article_id"], r["start"], r["text"]): r["cluster_id"] for r in found}
+    finally:
+        spark.stop()
+    print(
+        f"quotetrace: {summary.quotes} quote(s), {summary.candidate_pairs} candidate pair(s), "
+        f"{summary.verified_pairs} verified, {summary.clusters} cluster(s) "
+        f"({summary.multi} of 2+ quotes, {summary.conflicting} credited to different speakers) "
+        f"-> {args.folder.rstrip('/')}/clusters",
+        file=sys.stderr,
+    )
+    if args.compare_db:
+        from quotetrace.store.commands import _open_existing
+
+        with _open_existing(args.compare_db) as store:
+            theirs = {
+                (article, start, text): cluster
+                for article, start, text, cluster in store.conn.execute(
+                    "SELECT q.article_id, s.start, q.text, q.cluster_id FROM quotes q "
+                    "JOIN quote_spans s ON s.quote_pk = q.pk AND s.role = 'content' AND s.seq = 0"
+                )
+            }
+        found = agreement(ours, theirs)
+        print(
+            f"agreement with {args.compare_db}: {found.quotes} quotes in both "
+            f"({found.only_spark} only here, {found.only_store} only in the store); "
+            f"pairs: store {found.store_pairs}, spark {found.spark_pairs}, both {found.both_pairs} "
+            f"(precision {found.precision:.3f}, recall {found.recall:.3f}); "
+            f"store clusters of 2+ reproduced exactly: {found.same_clusters}/{found.store_clusters}; "
+            f"same cluster id: {found.same_id}/{found.quotes}",
+        )
+    return 0
+
+
+# --- load ---------------------------------------------------------------------------------------
+
+
+def add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "folder", metavar="DIR", help="the --out folder of `quotetrace spark extract`"
+    )
+    parser.add_argument("--db", default="quotetrace.db", help="the store (default quotetrace.db)")
+    parser.add_argument(
+        "--force", action="store_true", help="replace the quotes of unchanged articles too"
+    )
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+
+
+def run_load(args: argparse.Namespace) -> int:
+    from quotetrace.progress import progress
+    from quotetrace.spark.load import load
+    from quotetrace.store import Store
+
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    tally = load(
+        args.folder,
+        args.db,
+        force=args.force,
+        progress=lambda items: progress(items, enabled=show, desc="load"),
+    )
+    with Store.open(args.db) as store:
+        counts = store.counts()
+    print(
+        f"quotetrace: {tally['new']} new, {tally['replaced']} replaced, "
+        f"{tally['re-extracted']} re-extracted, {tally['unchanged']} unchanged, "
+        f"{tally['failed']} error row(s), {tally['damaged']} damaged -> {args.db} "
+        f"({counts['articles']} articles, {counts['quotes']} quotes, "
+        f"{counts['speakers']} speakers, {counts['clusters']} clusters)",
+        file=sys.stderr,
+    )
+    return 1 if tally["damaged"] else 0
+
+
 def add_commands(sub: Any) -> None:
     spark = sub.add_parser("spark", help="run quotetrace on Apache Spark (quotetrace[spark])")
     spark_sub = spark.add_subparsers(dest="spark_command", required=True)
@@ -85,3 +191,20 @@ def add_commands(sub: Any) -> None:
     )
     add_extract_arguments(ex)
     ex.set_defaults(func=run_extract)
+    cl = spark_sub.add_parser(
+        "cluster", help="cluster the quotes of a spark extract output across articles, in Spark"
+    )
+    add_cluster_arguments(cl)
+    cl.set_defaults(func=run_cluster)
+    lo = sub.add_parser(
+        "load", help="load the Parquet output of `spark extract` into the store (idempotent)"
+    )
+    add_load_arguments(lo)
+    lo.set_defaults(func=run_load)
+    from quotetrace.spark import bench
+
+    be = sub.add_parser(
+        "bench-spark", help="docs/s and chars/s of spark extract (1 and 2 cores) beside extract"
+    )
+    bench.add_arguments(be)
+    be.set_defaults(func=bench.run)

@@ -211,9 +211,11 @@ def extract_batches(
 ) -> Iterator[pa.RecordBatch]:
     """The ``mapInArrow`` function: input rows name files, output rows are articles."""
     for batch in batches:
-        for path in batch.column("path").to_pylist():
+        files = batch.column("file").to_pylist()
+        for file, path in zip(files, batch.column("path").to_pylist(), strict=True):
             pending: list[dict[str, Any]] = []
-            for row in file_rows(path, options, model):
+            for record, row in enumerate(file_rows(path, options, model)):
+                row["input_file"], row["input_record"] = file, record
                 pending.append(row)
                 if len(pending) >= batch_size:
                     yield rows.record_batch(pending)
@@ -281,15 +283,9 @@ def run_extract(
     try:
         ok = found.where(F.col("error").isNull())
         write_dataset(ok.drop("quotes", "error"), dataset_path(out, "articles"))
-        quotes = ok.select(
-            F.explode("quotes").alias("q"),
-            "article_id",
-            "published",
-            "published_date",
-            "outlet",
-            "url",
-            "month",
-        ).select("q.*", "article_id", "published", "published_date", "outlet", "url", "month")
+        carried = ["article_id", "published", "published_date", "outlet", "url", "input_file",
+                   "input_record", "month"]  # fmt: skip
+        quotes = ok.select(F.explode("quotes").alias("q"), *carried).select("q.*", *carried)
         write_dataset(quotes, dataset_path(out, "quotes"))
         errors = found.where(F.col("error").isNotNull()).select(
             "article_id", "source", F.col("error").alias("reason"), "month"

@@ -71,6 +71,10 @@ ARTICLE_FIELDS = [
     ("from_html", pa.bool_()),
     ("text", pa.string()),  # what every offset refers to
     ("n_quotes", pa.int32()),
+    # where the job read it: file (in the order the inputs were listed) and record in the file;
+    # with the publication date this is the order load and cluster put articles in
+    ("input_file", pa.int32()),
+    ("input_record", pa.int32()),
     ("entities", pa.list_(ENTITY)),
     ("findings", pa.list_(FINDING)),
 ]
@@ -91,6 +95,8 @@ QUOTES = pa.schema(
         ("published_date", pa.string()),
         ("outlet", pa.string()),
         ("url", pa.string()),
+        ("input_file", pa.int32()),
+        ("input_record", pa.int32()),
         ("month", pa.string()),
     ]
 )
@@ -154,6 +160,13 @@ def document_row(doc: Document) -> dict[str, Any]:
 def error_row(article_id: str, reason: str, source: str | None) -> dict[str, Any]:
     """An ``ARTICLE_ROW`` for an article that could not be read or processed."""
     return {"article_id": article_id, "source": source, "error": reason, "month": UNDATED}
+
+
+def input_order(row: dict[str, Any]) -> tuple[Any, ...]:
+    """The order the store is filled in from the datasets: by publication day (undated last),
+    then as the job read them."""
+    day = row.get("published_date")
+    return (day is None, day or "", row.get("input_file") or 0, row.get("input_record") or 0)
 
 
 def record_batch(rows: Sequence[dict[str, Any]]) -> pa.RecordBatch:
@@ -242,25 +255,28 @@ def document_from_rows(article: dict[str, Any], quotes: Sequence[dict[str, Any]]
 SCHEMAS = {"articles": ARTICLES, "quotes": QUOTES, "errors": ERRORS}
 
 
-def read_dataset(folder: str, name: str, *, columns: Sequence[str] | None = None) -> pa.Table:
+def read_dataset(
+    folder: str, name: str, *, columns: Sequence[str] | None = None, where: Any = None
+) -> pa.Table:
     """One dataset the job wrote under ``folder`` (a local path or a URI pyarrow reads), as an Arrow
-    table; a dataset the job never wrote (no errors yet, say) is an empty table."""
+    table, filtered by the pyarrow expression ``where``; a dataset the job never wrote (no errors
+    yet, say) is an empty table."""
     import pyarrow.dataset as ds
     from pyarrow import fs
 
     schema = SCHEMAS[name]
     path = folder.rstrip("/") + "/" + name
     try:
-        filesystem, where = fs.FileSystem.from_uri(path)
+        filesystem, location = fs.FileSystem.from_uri(path)
     except (ValueError, pa.ArrowInvalid):
-        filesystem, where = fs.LocalFileSystem(), path
-    if filesystem.get_file_info(where).type != fs.FileType.Directory:
+        filesystem, location = fs.LocalFileSystem(), path
+    if filesystem.get_file_info(location).type != fs.FileType.Directory:
         return schema.empty_table().select(list(columns) if columns else schema.names)
     dataset = ds.dataset(
-        where,
+        location,
         schema=schema,
         format="parquet",
         filesystem=filesystem,
         partitioning=ds.partitioning(pa.schema([("month", pa.string())]), flavor="hive"),
     )
-    return dataset.to_table(columns=list(columns) if columns else None)
+    return dataset.to_table(columns=list(columns) if columns else None, filter=where)

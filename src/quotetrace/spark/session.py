@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 import zipfile
@@ -59,6 +60,12 @@ def get_session(
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.ui.showConsoleProgress": "false",
     }
+    local = re.fullmatch(r"local\[(\d+|\*)(?:,\d+)?\]", master or "")
+    if local:
+        # Spark's default of 200 shuffle partitions is made for clusters: on one machine each is
+        # a Python task of its own; a few per core is enough
+        cores = os.cpu_count() or 1 if local[1] == "*" else int(local[1])
+        settings["spark.sql.shuffle.partitions"] = str(4 * cores)
     if os.environ.get(KILL_ONCE_ENV):
         settings["spark.executorEnv." + KILL_ONCE_ENV] = os.environ[KILL_ONCE_ENV]
     settings.update(conf or {})

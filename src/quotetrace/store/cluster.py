@@ -437,6 +437,17 @@ class Trace:
         return len(self.speakers) > 1
 
 
+def variant_counts(texts: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    """Distinct wordings of a cluster's quotes (the same normalised words and the same text up to
+    case and outer white space are one wording), most frequent first."""
+    variants: dict[str, tuple[str, int]] = {}
+    for raw in texts:
+        key = " ".join(normalise(raw)) + "|" + raw.strip().casefold()
+        text, n = variants.get(key, (raw.strip(), 0))
+        variants[key] = (text, n + 1)
+    return tuple(sorted(variants.values(), key=lambda v: (-v[1], v[0])))
+
+
 _TRACE_SQL = """
 SELECT q.id, q.text, q.type, q.kind, a.id, a.published, a.outlet, a.url, a.title,
        s.name, q.speaker_id, q.speaker_name
@@ -451,11 +462,6 @@ def load_trace(conn: sqlite3.Connection, cluster_id: str) -> Trace | None:
     if not rows:
         return None
     appearances = tuple(Appearance(*row) for row in rows)
-    variants: dict[str, tuple[str, int]] = {}
-    for app in appearances:
-        key = " ".join(normalise(app.text)) + "|" + app.text.strip().casefold()
-        text, n = variants.get(key, (app.text.strip(), 0))
-        variants[key] = (text, n + 1)
     speakers: dict[str, int] = {}
     for app in appearances:
         if app.speaker_id is not None and app.speaker:
@@ -463,7 +469,7 @@ def load_trace(conn: sqlite3.Connection, cluster_id: str) -> Trace | None:
     return Trace(
         cluster_id,
         appearances,
-        tuple(sorted(variants.values(), key=lambda v: (-v[1], v[0]))),
+        variant_counts(app.text for app in appearances),
         tuple(sorted(speakers.items(), key=lambda s: (-s[1], s[0]))),
     )
 
