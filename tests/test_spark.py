@@ -361,3 +361,15 @@ def test_inputs_are_listed_one_file_a_task(tmp_path: Path) -> None:
 def test_an_empty_dataset_reads_as_an_empty_table(tmp_path: Path) -> None:
     table = rows.read_dataset(str(tmp_path), "errors")
     assert table.num_rows == 0 and table.schema.names == rows.ERRORS.names
+
+
+def test_a_uri_folder_is_listed_with_its_scheme(tmp_path: Path) -> None:
+    from quotetrace.spark.extract import _remote_files
+
+    (tmp_path / "d" / ".h").mkdir(parents=True)
+    for name in ("d/b.jsonl", "d/a.warc.gz", "d/.h/c.txt", "d/x.png"):
+        (tmp_path / name).write_text("x")
+    assert _remote_files(f"file://{tmp_path}/d/") == [
+        f"file://{tmp_path}/d/a.warc.gz",
+        f"file://{tmp_path}/d/b.jsonl",
+    ]

@@ -53,8 +53,9 @@ def _remote_files(uri: str) -> list[str]:
 
     filesystem, root = fs.FileSystem.from_uri(uri)
     info = filesystem.get_file_info(root)
-    scheme = uri.split("://", 1)[0]
-    prefix = f"{scheme}://" if scheme != "file" else "file://"
+    # what the URI adds before the file system's path: "s3://", "hdfs://host:8020"
+    base, stem = uri.rstrip("/"), root.rstrip("/")
+    prefix = base[: len(base) - len(stem)] if stem and base.endswith(stem) else ""
     if info.type == fs.FileType.File:
         return [uri]
     if info.type != fs.FileType.Directory:
@@ -67,8 +68,7 @@ def _remote_files(uri: str) -> list[str]:
         and not any(part.startswith(".") for part in f.path[len(root) :].split("/"))
         and f.path.lower().endswith(_suffixes())
     ]
-    return [prefix + name if not name.startswith("/") or scheme == "file" else prefix + name[1:]
-            for name in sorted(names)]  # fmt: skip
+    return [prefix + name for name in sorted(names)]
 
 
 def list_inputs(paths: Sequence[str]) -> tuple[list[str], list[Failure]]:
