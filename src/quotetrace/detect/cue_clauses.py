@@ -150,6 +150,10 @@ FINDING_SUBJECTS = frozenset(
         "census",
     ]
 )
+_SOURCE_NOUNS = frozenset(
+    """sources source officials official groups group people witnesses experts analysts reports
+    report media police authorities""".split()
+)
 NON_CONTENT_OBJECTS = frozenset(
     ["it", "this", "that", "so", "nothing", "something", "anything", "what", "which"]
 )
@@ -396,6 +400,10 @@ class CueClauseDetector:
             obj = objs[0]
             if obj.lower in NON_CONTENT_OBJECTS:
                 return None, None, ""
+            if lemma in ("cite", "mention") and (
+                obj.pos == "PROPN" or obj.ent in ("PERSON", "ORG") or obj.lower in _SOURCE_NOUNS
+            ):
+                return None, None, ""  # "citing anonymous sources": who, not what
             toks = sent.subtree(obj.i)
             if len([t for t in toks if t.pos != "PUNCT"]) >= 2:
                 span = _span_of(toks)
