@@ -160,3 +160,97 @@ def test_api_extract_with_a_surrogate_is_422(shared_pipeline: Pipeline) -> None:
         )
         assert reply.status_code == 422, body
         assert reply.json()["error"]["status"] == 422
+
+
+def test_special_files_are_refused_unless_dash(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    (tmp_path / "ok.txt").write_text(GOOD["text"], encoding="utf-8")
+    for paths in ([str(tmp_path)], [str(tmp_path / "pipe.txt"), str(tmp_path / "zero.txt")]):
+        items = list(iter_articles(paths))
+        reasons = {i.article_id: i.reason for i in items if isinstance(i, Failure)}
+        assert reasons["pipe"].startswith("a named pipe, not a file: give - ")
+        assert reasons["zero"].startswith("a device, not a file")
+
+
+def test_walks_and_globs_follow_a_link_into_a_seen_folder_once(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "story.txt").write_text(GOOD["text"], encoding="utf-8")
+    (tmp_path / "a" / "up").symlink_to("..")  # a loop
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "other.txt").write_text(GOOD["text"], encoding="utf-8")
+    (tmp_path / "a" / "link").symlink_to(tmp_path / "elsewhere")  # followed, once
+    walked = [i.source for i in iter_articles([str(tmp_path)])]
+    assert walked == [str(tmp_path / "a" / "link" / "other.txt"), str(tmp_path / "a" / "story.txt")]
+    globbed = [i.source for i in iter_articles([str(tmp_path / "**" / "*.txt")])]
+    assert sorted(globbed) == sorted(walked)
+    assert [i.source for i in iter_articles([str(tmp_path / "a" / "*.txt")])] == [
+        str(tmp_path / "a" / "story.txt")
+    ]
+
+
+def test_an_unreadable_subfolder_is_an_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.txt").write_text(GOOD["text"], encoding="utf-8")
+    (tmp_path / "ok.txt").write_text(GOOD["text"], encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:  # root can read any folder: refuse this one by hand
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    items = list(iter_articles([str(tmp_path)]))
+    assert items[0] == Failure(
+        "locked", "cannot read folder: permission denied", str(tmp_path / "locked")
+    )
+    assert isinstance(items[1], Article) and items[1].id == "ok"
+
+
+def test_stdin_is_read_with_a_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    import quotetrace.ingest as ingest
+
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1000)
+    text = io.BytesIO(b"plain words " * 10_000)
+    (only,) = list(iter_articles(["-"], stdin=text))
+    assert isinstance(only, Failure) and "stdin longer than 1,000 bytes and not JSON lines" in only.reason
+    assert text.tell() < 3 * (1 << 20)  # refused without reading to the end
+    lines = b"".join(
+        json.dumps({"id": f"n{i}", "text": f"“Line {i},” she said."}).encode() + b"\n"
+        for i in range(100)
+    )
+    read = list(iter_articles(["-"], stdin=io.BytesIO(lines)))
+    assert [a.id for a in read] == [f"n{i}" for i in range(100)]  # JSON lines stream on
+
+
+def test_a_jsonl_line_over_the_cap_is_skipped_unread(tmp_path: Path) -> None:
+    from quotetrace.ingest.jsonl import capped_lines, iter_json_lines
+
+    data = b'{"id": "a", "text": "' + b"x" * 5000 + b'"}\n' + json.dumps(GOOD).encode() + b"\n"
+    import io
+
+    items = list(iter_json_lines(capped_lines(io.BytesIO(data), 1000), stem="f", source="f"))
+    assert items[0] == Failure("f:1", "line 1: longer than 1,000 bytes, not read", "f:1")
+    assert isinstance(items[1], Article) and items[1].id == "good"
+
+
+def test_a_page_over_the_full_extraction_size_is_read_by_the_baseline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import quotetrace.ingest.html as html_module
+
+    para = "<p>“We will rebuild the bridge,” Mayor Ana Ortiz said on Tuesday.</p>\n"
+    page = "<html><head><title>Bridge &amp; road</title><script>var q = '“no”';</script></head>"
+    page += "<body><article>" + "".join(para.replace("bridge", f"bridge {i}") for i in range(40))
+    page += "</article></body></html>"
+    monkeypatch.setattr(html_module, "MAX_FULL_EXTRACTION_CHARS", 1000)
+    article = html_module.article_from_html(page, id="big")
+    paragraphs = article.text.split("\n\n")
+    assert len(paragraphs) == 40 and paragraphs[3].startswith("“We will rebuild the bridge 3,”")
+    assert article.title == "Bridge & road" and article.from_html
+    assert "no”" not in article.text  # script bodies are not text

@@ -47,3 +47,8 @@ def path_name(value: str | os.PathLike[str]) -> str:
     except UnicodeEncodeError:  # a surrogate that no file name decoding produced
         return printable(os.fspath(value))
     return raw.decode("utf-8", "backslashreplace")
+
+
+def megabytes(size: int) -> str:
+    """A size for a message: "60 MB", or the bytes when under one megabyte."""
+    return f"{size / 1e6:,.0f} MB" if size >= 1_000_000 else f"{size:,} bytes"

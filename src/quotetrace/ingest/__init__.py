@@ -8,15 +8,13 @@ body text).
 
 from __future__ import annotations
 
-import glob
 import gzip
 import io
-import os
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from quotetrace.errors import UnreadableArticle
 from quotetrace.ingest.header import Header, analyse_header, parse_date, parse_dateline
@@ -26,7 +24,15 @@ from quotetrace.ingest.html import (
     looks_like_html,
     read_html_file,
 )
-from quotetrace.ingest.jsonl import article_from_json, iter_json_file, iter_json_lines, iter_jsonl
+from quotetrace.ingest.jsonl import (
+    LongLine,
+    article_from_json,
+    capped_lines,
+    iter_json_file,
+    iter_json_lines,
+    iter_jsonl,
+)
+from quotetrace.ingest.paths import PathProblem, expand
 from quotetrace.ingest.text import (
     MAX_ARTICLE_CHARS,
     MAX_FILE_BYTES,
@@ -36,7 +42,7 @@ from quotetrace.ingest.text import (
     read_text_file,
 )
 from quotetrace.model import Article, Failure
-from quotetrace.safety import path_name
+from quotetrace.safety import megabytes, path_name
 
 __all__ = [
     "INPUT_SUFFIXES",
@@ -60,7 +66,6 @@ __all__ = [
 ]
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".gz")
-_GLOB_CHARS = frozenset("*?[")
 
 
 def _read_file(path: Path) -> Iterator[Article | Failure]:
@@ -104,35 +109,71 @@ def _read_gzip(path: Path) -> Iterator[Article | Failure]:
         yield article_from_text(decode_bytes(data), id=stem, source=source)
 
 
-def _folder_files(folder: Path) -> list[Path]:
-    """Input files under ``folder``, recursively, in sorted order; hidden entries are skipped."""
-    found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(INPUT_SUFFIXES):
-                found.append(Path(root) / name)
-    return sorted(found)
+def _read_capped(stream: TextIO | BinaryIO, limit: int) -> tuple[str | bytes, bool]:
+    """Up to ``limit`` bytes (or characters) of ``stream`` in 1 MB steps; True when more is left."""
+    pieces: list[Any] = []
+    size = 0
+    while size <= limit:
+        piece = stream.read(1 << 20)
+        if not piece:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    empty: str | bytes = b"" if not pieces or isinstance(pieces[0], bytes) else ""
+    return empty.join(pieces), size > limit
 
 
-def _read_path(path: Path) -> Iterator[Article | Failure]:
-    if path.is_dir():
-        files = _folder_files(path)
-        if not files:
-            yield Failure(
-                path_name(path.name),
-                "folder holds no .txt/.html/.htm/.jsonl/.json(.gz) files",
-                path_name(path),
-            )
-        for file in files:
-            yield from _read_file(file)
-    else:
-        yield from _read_file(path)
+def _rejoin(head: str | bytes, stream: TextIO | BinaryIO) -> Iterator[bytes | LongLine]:
+    """The lines of ``head`` followed by the rest of ``stream``, each line capped."""
+    start = head.encode("utf-8", "surrogatepass") if isinstance(head, str) else head
+    rest = (
+        stream.buffer if isinstance(stream, io.TextIOBase) and hasattr(stream, "buffer") else stream
+    )
+    yield from capped_lines(io.BufferedReader(_Chain(start, rest), 1 << 20))
+
+
+class _Chain(io.RawIOBase):
+    """Bytes already read, then the rest of a binary stream, as one readable stream."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        if isinstance(data, str):
+            data = data.encode("utf-8", "surrogatepass")
+        n = len(data)
+        buffer[:n] = data
+        return n
 
 
 def _read_stdin(stream: TextIO | BinaryIO) -> Iterator[Article | Failure]:
-    """stdin: JSONL when every non-empty line is a JSON object, else HTML, else plain text."""
-    data = stream.read()
+    """stdin: JSONL when every non-empty line is a JSON object, else HTML, else plain text.
+
+    Read in steps up to ``MAX_FILE_BYTES``; a longer stream is read on only when all of it so far
+    is JSON lines (then line by line, each line capped), else refused without reading the rest."""
+    data, more = _read_capped(stream, MAX_FILE_BYTES)
+    if more:
+        head = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        lines = [line for line in head.splitlines()[:-1] if line.strip()]
+        if lines and all(line.lstrip("\ufeff \t").startswith("{") for line in lines):
+            yield from iter_json_lines(_rejoin(data, stream), stem="stdin", source="stdin")
+        else:
+            reason = (
+                f"stdin longer than {megabytes(MAX_FILE_BYTES)} and not JSON lines: "
+                "not read (give a file, or JSON lines)"
+            )
+            yield Failure("stdin", reason, "stdin")
+        return
     try:
         text = decode_bytes(data) if isinstance(data, bytes) else data
     except UnreadableArticle as err:
@@ -158,22 +199,14 @@ def iter_articles(
 
     A path is a file (by extension: .txt, .html/.htm, .jsonl, .json; anything else is read as
     text), a folder (searched recursively for those extensions, sorted), a glob pattern (``**``
-    allowed, sorted) or "-" for ``stdin`` (default: ``sys.stdin``). A path that does not exist or a
-    glob that matches nothing is a Failure too.
+    allowed, sorted) or "-" for ``stdin`` (default: ``sys.stdin``). A path that does not exist, a
+    glob that matches nothing, a folder that cannot be read and a special file (named pipe,
+    device, socket) are Failures too; see ``ingest.paths``.
     """
-    for raw in paths:
-        if raw == "-":
-            yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
-            continue
-        path = Path(raw)
-        if path.exists():
-            yield from _read_path(path)
-        elif _GLOB_CHARS & set(raw):
-            matches = sorted(glob.glob(raw, recursive=True))
-            if not matches:
-                yield Failure(path_name(raw), "glob matched nothing", path_name(raw))
-            for match in matches:
-                yield from _read_path(Path(match))
+    for item in expand(paths, INPUT_SUFFIXES):
+        if isinstance(item, PathProblem):
+            yield Failure(item.name, item.reason, item.source)
+        elif isinstance(item, Path):
+            yield from _read_file(item)
         else:
-            name = path_name(path.stem or raw)
-            yield Failure(name, "no such file or directory", path_name(raw))
+            yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer)

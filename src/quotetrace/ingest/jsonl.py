@@ -11,13 +11,13 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from quotetrace.errors import UnreadableArticle
 from quotetrace.ingest.html import article_from_html
-from quotetrace.ingest.text import article_from_text
+from quotetrace.ingest.text import MAX_FILE_BYTES, article_from_text
 from quotetrace.model import Article, Failure
-from quotetrace.safety import path_name, printable
+from quotetrace.safety import megabytes, path_name, printable
 
 
 def loads(data: str | bytes) -> Any:
@@ -102,13 +102,41 @@ def article_from_json(
     raise UnreadableArticle("no 'text' or 'html' field")
 
 
+class LongLine:
+    """Stands for a line longer than the cap, skipped unread by ``capped_lines``."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+
+def capped_lines(handle: BinaryIO, limit: int = MAX_FILE_BYTES) -> Iterator[bytes | LongLine]:
+    """The lines of a binary stream, none held longer than ``limit`` bytes: a longer one is
+    skipped in 1 MB steps and given as a ``LongLine``, so one huge line cannot fill memory."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while True:  # the rest of the long line, read and dropped
+            rest = handle.readline(1 << 20)
+            if not rest or rest.endswith(b"\n"):
+                break
+        yield LongLine(limit)
+
+
 def iter_json_lines(
-    lines: Iterable[str | bytes], *, stem: str, source: str
+    lines: Iterable[str | bytes | LongLine], *, stem: str, source: str
 ) -> Iterator[Article | Failure]:
     """Articles from JSON lines; line numbers start at 1 and blank lines are skipped."""
     for number, raw in enumerate(lines, start=1):
         where = f"{source}:{number}"
         fallback_id = f"{stem}:{number}"
+        if isinstance(raw, LongLine):
+            reason = f"line {number}: longer than {megabytes(raw.limit)}, not read"
+            yield Failure(fallback_id, reason, where)
+            continue
         try:
             line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         except UnicodeDecodeError as err:
@@ -133,13 +161,20 @@ def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[Article | Failure]:
     """Articles from a .jsonl file, streamed line by line. OSError if it cannot be opened."""
     path = Path(path)
     with path.open("rb") as handle:
-        yield from iter_json_lines(handle, stem=path_name(path.stem), source=path_name(path))
+        yield from iter_json_lines(
+            capped_lines(handle), stem=path_name(path.stem), source=path_name(path)
+        )
 
 
 def iter_json_file(path: str | os.PathLike[str]) -> Iterator[Article | Failure]:
     """Articles from a .json file holding one object (or a list of objects)."""
     path = Path(path)
     stem, source = path_name(path.stem), path_name(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        reason = f"file too large ({size / 1e6:.1f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB)"
+        yield Failure(stem, reason, source)
+        return
     try:
         data = loads(path.read_bytes())
     except UnreadableArticle as err:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
-import glob
 import itertools
 import json
 import math
@@ -110,43 +109,17 @@ def iter_inputs(
     """Everything ``quotetrace extract`` reads, plus .warc and .warc.gz files (also in folders
     and globs), in order."""
     from quotetrace.ingest import INPUT_SUFFIXES, iter_articles
+    from quotetrace.ingest.paths import PathProblem, expand
     from quotetrace.store.warc import WARC_SUFFIXES, is_warc, iter_warc
 
-    def files_in(folder: Path) -> list[Path]:
-        found = []
-        for root, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if not name.startswith(".") and name.lower().endswith(
-                    INPUT_SUFFIXES + WARC_SUFFIXES
-                ):
-                    found.append(Path(root) / name)
-        return sorted(found)
-
-    def one(path: Path) -> Iterator[Article | Failure]:
-        if is_warc(path):
-            yield from iter_warc(path, report=report)
+    # folders and globs walked as for extract (links followed once, special files refused)
+    for item in expand(paths, INPUT_SUFFIXES + WARC_SUFFIXES):
+        if isinstance(item, PathProblem):
+            yield Failure(item.name, item.reason, item.source)
+        elif isinstance(item, Path) and is_warc(item):
+            yield from iter_warc(item, report=report)
         else:
-            yield from iter_articles([str(path)], stdin=stdin)
-
-    for raw in paths:
-        path = Path(raw)
-        if raw == "-":
-            yield from iter_articles(["-"], stdin=stdin)
-        elif path.is_dir():
-            files = files_in(path)
-            if not files:
-                yield Failure(path.name, "folder holds no input files", raw)
-            for file in files:
-                yield from one(file)
-        elif path.exists() or not set("*?[") & set(raw):
-            yield from one(path)
-        else:
-            matches = sorted(glob.glob(raw, recursive=True))
-            if not matches:
-                yield Failure(raw, "glob matched nothing", raw)
-            for match in matches:
-                yield from (one(Path(match)) if not Path(match).is_dir() else iter_inputs([match]))
+            yield from iter_articles([str(item)], stdin=stdin)
 
 
 def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
