@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import quotetrace
-from quotetrace import errors, model, pipeline
+from quotetrace import errors, limits, model, pipeline
 
 EXPECTED = [
     "Article",
@@ -16,6 +16,8 @@ EXPECTED = [
     "Failure",
     "Finding",
     "InputError",
+    "LimitExceeded",
+    "Limits",
     "Occasion",
     "Party",
     "Pipeline",
@@ -46,6 +48,8 @@ def test_exports_are_the_library_objects() -> None:
         assert getattr(quotetrace, name) is getattr(model, name)
     assert quotetrace.Quote is model.Quote
     assert quotetrace.SaidOn is model.SaidOn
+    assert quotetrace.Limits is limits.Limits
+    assert quotetrace.LimitExceeded is limits.LimitExceeded
     for name in (
         "QuotetraceError",
         "InputError",

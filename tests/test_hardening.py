@@ -210,21 +210,24 @@ def test_an_unreadable_subfolder_is_an_error_line(
     assert isinstance(items[1], Article) and items[1].id == "ok"
 
 
-def test_stdin_is_read_with_a_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stdin_is_read_with_a_cap() -> None:
     import io
 
-    import quotetrace.ingest as ingest
+    from quotetrace.limits import Limits
 
-    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1000)
+    small = Limits(file_bytes=1000)
     text = io.BytesIO(b"plain words " * 10_000)
-    (only,) = list(iter_articles(["-"], stdin=text))
-    assert isinstance(only, Failure) and "stdin longer than 1,000 bytes and not JSON lines" in only.reason
+    (only,) = list(iter_articles(["-"], stdin=text, limits=small))
+    assert (
+        isinstance(only, Failure)
+        and "stdin longer than 1,000 bytes and not JSON lines" in only.reason
+    )
     assert text.tell() < 3 * (1 << 20)  # refused without reading to the end
     lines = b"".join(
         json.dumps({"id": f"n{i}", "text": f"“Line {i},” she said."}).encode() + b"\n"
         for i in range(100)
     )
-    read = list(iter_articles(["-"], stdin=io.BytesIO(lines)))
+    read = list(iter_articles(["-"], stdin=io.BytesIO(lines), limits=small))
     assert [a.id for a in read] == [f"n{i}" for i in range(100)]  # JSON lines stream on
 
 
@@ -235,7 +238,9 @@ def test_a_jsonl_line_over_the_cap_is_skipped_unread(tmp_path: Path) -> None:
     import io
 
     items = list(iter_json_lines(capped_lines(io.BytesIO(data), 1000), stem="f", source="f"))
-    assert items[0] == Failure("f:1", "line 1: longer than 1,000 bytes, not read", "f:1")
+    assert items[0] == Failure(
+        "f:1", "line 1: longer than 1,000 bytes, not read (--max-bytes)", "f:1"
+    )
     assert isinstance(items[1], Article) and items[1].id == "good"
 
 
@@ -254,3 +259,35 @@ def test_a_page_over_the_full_extraction_size_is_read_by_the_baseline(
     assert len(paragraphs) == 40 and paragraphs[3].startswith("“We will rebuild the bridge 3,”")
     assert article.title == "Bridge & road" and article.from_html
     assert "no”" not in article.text  # script bodies are not text
+
+
+def test_limits_turn_an_article_into_its_error_line(
+    shared_pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quotetrace.limits import Limits
+
+    two = Article("two", "“One,” she said. “Two,” he said.")
+    monkeypatch.setattr(shared_pipeline, "limits", Limits(quote_marks=1))
+    doc = shared_pipeline.process(two)
+    assert doc.error == ("LimitExceeded: too many quoted stretches (2 > 1; --max-quote-marks)")
+    monkeypatch.setattr(shared_pipeline, "limits", Limits(paragraphs=1))
+    doc = shared_pipeline.process(Article("paras", "One.\n\nTwo.\n\nThree."))
+    assert doc.error is not None and "too many paragraphs (3 > 1; --max-paragraphs)" in doc.error
+    monkeypatch.setattr(shared_pipeline, "limits", Limits(seconds=1e-9))
+    doc = shared_pipeline.process(two)
+    assert doc.error is not None and "took longer than 1e-09 s (stopped at " in doc.error
+    monkeypatch.setattr(shared_pipeline, "limits", Limits(chars=10))
+    assert "article too long (32 characters > 10; --max-chars)" in str(
+        shared_pipeline.process(two).error
+    )
+    monkeypatch.setattr(shared_pipeline, "limits", Limits())
+    assert shared_pipeline.process(two).error is None
+
+
+def test_limit_flags_reach_the_readers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.txt").write_text("x" * 500, encoding="utf-8")
+    code, out, _ = run_extract(capsys, str(tmp_path / "a.txt"), "--max-bytes", "100")
+    assert code == 1
+    assert lines(out)[0]["error"] == "file too large (0.0 MB > 100 bytes; --max-bytes)"
+    with pytest.raises(SystemExit):
+        main(["extract", "x.txt", "--max-chars", "-5"])

@@ -16,13 +16,12 @@ from quotetrace.ingest import (
     analyse_header,
     article_from_html,
     article_from_json,
-    html,
     iter_articles,
     parse_dateline,
     read_text_file,
-    text,
 )
 from quotetrace.ingest.header import furniture_pattern, parse_byline
+from quotetrace.limits import Limits
 from quotetrace.model import Article, Failure
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "lukashenko-apology.txt"
@@ -252,18 +251,16 @@ def test_empty_file(tmp_path: Path, content: bytes) -> None:
     assert failure.source == str(tmp_path / "empty.txt")
 
 
-def test_file_over_byte_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(text, "MAX_FILE_BYTES", 1_000_000)
+def test_file_over_byte_cap(tmp_path: Path) -> None:
     path = _write(tmp_path / "huge.txt", b"word " * 250_000)
-    failure = _only(list(iter_articles([str(path)])))
+    failure = _only(list(iter_articles([str(path)], limits=Limits(file_bytes=1_000_000))))
     assert isinstance(failure, Failure)
-    assert failure.reason == "file too large (1.2 MB > 1 MB)"
+    assert failure.reason == "file too large (1.2 MB > 1 MB; --max-bytes)"
 
 
-def test_text_over_char_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(text, "MAX_ARTICLE_CHARS", 100)
+def test_text_over_char_cap(tmp_path: Path) -> None:
     with pytest.raises(UnreadableArticle, match="article too long"):
-        read_text_file(_write(tmp_path / "long.txt", "x" * 101))
+        read_text_file(_write(tmp_path / "long.txt", "x" * 101), Limits(chars=100))
 
 
 def test_long_text_under_cap_is_read(tmp_path: Path) -> None:
@@ -355,14 +352,14 @@ def test_broken_html_is_a_failure(tmp_path: Path, page: str) -> None:
     assert failure.reason in ("no article text found in HTML", "empty article")
 
 
-def test_html_over_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(html, "MAX_HTML_BYTES", 2_000_000)
+def test_html_over_cap(tmp_path: Path) -> None:
+    small = Limits(html_bytes=2_000_000)
     path = _write(tmp_path / "big.html", PAGE + "<!--" + "x" * 3_000_000 + "-->")
-    failure = _only(list(iter_articles([str(path)])))
+    failure = _only(list(iter_articles([str(path)], limits=small)))
     assert isinstance(failure, Failure)
-    assert failure.reason == "HTML page too large (3 MB > 2 MB)"
+    assert failure.reason == "HTML page too large (3.0 MB > 2 MB; --max-html-bytes)"
     with pytest.raises(UnreadableArticle, match="HTML page too large"):
-        article_from_html(PAGE + "x" * 3_000_000, id="s")
+        article_from_html(PAGE + "x" * 3_000_000, id="s", limits=small)
 
 
 # --- JSON Lines and JSON -------------------------------------------------------------------------

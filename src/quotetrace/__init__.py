@@ -13,6 +13,7 @@ from quotetrace.errors import (
     StoreError,
     UnreadableArticle,
 )
+from quotetrace.limits import LimitExceeded, Limits
 from quotetrace.model import (
     Article,
     Document,
@@ -36,6 +37,8 @@ __all__ = [
     "Failure",
     "Finding",
     "InputError",
+    "LimitExceeded",
+    "Limits",
     "Occasion",
     "Party",
     "Pipeline",

@@ -17,6 +17,7 @@ from quotetrace.attribute.ranker import add_speaker_ranker_argument
 from quotetrace.cue_model import add_cue_model_argument
 from quotetrace.errors import InputError, QuotetraceError
 from quotetrace.kinds import ALL_KINDS, DEFAULT_KINDS, kinds_argument
+from quotetrace.limits import add_limit_arguments, limits_from_args
 from quotetrace.model import Article, Document, Failure
 from quotetrace.progress import progress
 from quotetrace.runner import run_pipeline
@@ -37,8 +38,9 @@ def _articles(args: argparse.Namespace) -> Iterator[Article | Failure]:
     """The inputs of ``extract``: files as usual, http(s) URLs fetched (only then)."""
     from quotetrace.ingest import iter_articles
 
+    limits = limits_from_args(args)
     if not any(p.lower().startswith(("http://", "https://")) for p in args.paths):
-        yield from iter_articles(args.paths, stdin=sys.stdin.buffer)
+        yield from iter_articles(args.paths, stdin=sys.stdin.buffer, limits=limits)
         return
     from quotetrace.fetch import commands as fetch_commands
 
@@ -47,7 +49,9 @@ def _articles(args: argparse.Namespace) -> Iterator[Article | Failure]:
     ) as fetcher:
         source = fetch_commands.WebSource(fetcher, log=fetch_commands.log)
         yield from fetch_commands.read_inputs(
-            args.paths, source, lambda paths: iter_articles(paths, stdin=sys.stdin.buffer)
+            args.paths,
+            source,
+            lambda paths: iter_articles(paths, stdin=sys.stdin.buffer, limits=limits),
         )
 
 
@@ -72,6 +76,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 join_turns=args.join_turns,
                 cue_model=args.cue_model,
                 speaker_ranker=args.speaker_ranker,
+                limits=limits_from_args(args),
             ),
             enabled=show,
             desc="extract",
@@ -200,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     from quotetrace.fetch import commands as fetch_commands
 
     fetch_commands.add_fetch_arguments(ex)
+    add_limit_arguments(ex)
     ex.set_defaults(func=cmd_extract)
 
     ev = sub.add_parser("eval", help="score the extractor against annotated gold (FORMAT.md §3)")

@@ -28,6 +28,7 @@ from quotetrace.errors import QuotetraceError
 from quotetrace.findings import headline_findings
 from quotetrace.kinds import DEFAULT_KINDS
 from quotetrace.lexicon import Lexicons, load
+from quotetrace.limits import DEFAULT_LIMITS, Deadline, LimitExceeded, Limits, check_chars
 from quotetrace.merge import merge
 from quotetrace.model import Article, Document, Entity, Failure, Party, Quote, Span, join_spans
 from quotetrace.nlp import Analyzer, ParsedSentence, SpacyAnalyzer
@@ -51,6 +52,7 @@ class Pipeline:
         join_turns: bool = False,
         cue_model: CueModel | None = None,
         speaker_ranker: SpeakerRanker | str | None = "packaged",
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         """``topics=True`` also reports speech acts whose content is only a noun phrase or a
         prepositional object ("criticized the plan", "warned against hackers"), as PolNeAR
@@ -62,7 +64,11 @@ class Pipeline:
         ``cue_model``: a learned judge (``quotetrace train``) for the clause of every verb, listed
         in the cue lexicon or not; every sentence is then parsed, which is slower.
         ``speaker_ranker``: the learned speaker ranker ("packaged": the one shipped with
-        quotetrace, if any; None: the rules alone)."""
+        quotetrace, if any; None: the rules alone).
+        ``limits``: the per-article caps (characters, paragraphs, quote marks, soft deadline);
+        an article over one gets its error line."""
+        self.limits = limits
+        self._deadline = Deadline(None)  # set per article by process()
         self.lex = lexicons or load()
         self.analyzer: Analyzer = analyzer or SpacyAnalyzer()
         self.join_turns = join_turns
@@ -116,17 +122,26 @@ class Pipeline:
         if not text.strip():
             return Document(article, error="empty article")
         check_unicode(text)
+        check_chars(text, self.limits)
+        self._deadline = self.limits.deadline()
         if len(text) <= BLOCK_CHARS:
             quotes, entities = self._extract(text, article.boilerplate, article.published)
         else:
             quotes, entities = self._extract_blocks(text, article)
+        self._deadline.check("findings")
         findings = headline_findings(article, quotes)
         return Document(article, tuple(quotes), tuple(entities), tuple(findings))
 
     def _extract_blocks(self, text: str, article: Article) -> tuple[list[Quote], list[Entity]]:
         quotes: list[Quote] = []
         entities: list[Entity] = []
+        paras = text.count("\n\n") + 1  # an upper bound of the paragraphs: cheap, before the work
+        if paras > self.limits.paragraphs and len(paragraphs(text)) > self.limits.paragraphs:
+            raise LimitExceeded(
+                f"too many paragraphs (> {self.limits.paragraphs:,}; --max-paragraphs)"
+            )
         for start, end in _blocks(text, BLOCK_CHARS):
+            self._deadline.check(f"character {start:,}")
             boiler = tuple(
                 (s - start, e - start) for s, e in article.boilerplate if start <= s < end
             )
@@ -148,6 +163,11 @@ class Pipeline:
         self, text: str, boilerplate: tuple[Span, ...], published: str | None
     ) -> tuple[list[Quote], list[Entity]]:
         paras = paragraphs(text)
+        if len(paras) > self.limits.paragraphs:
+            raise LimitExceeded(
+                f"too many paragraphs ({len(paras):,} > {self.limits.paragraphs:,}; "
+                "--max-paragraphs)"
+            )
         para_spans = [(p.start, p.end) for p in paras]
         boiler = list(boilerplate)
         sentences = [
@@ -157,8 +177,15 @@ class Pipeline:
             if not any(b[0] <= s[0] and s[1] <= b[1] for b in boiler)
         ]
         marked = find_marked_quotes(text)
+        if len(marked) > self.limits.quote_marks:
+            raise LimitExceeded(
+                f"too many quoted stretches ({len(marked):,} > {self.limits.quote_marks:,}; "
+                "--max-quote-marks)"
+            )
+        self._deadline.check("quote marks")
         marks = sorted({q.open for q in marked} | {q.close for q in marked if q.close is not None})
         parsed = self._parse(text, sentences, marks)
+        self._deadline.check("parse")
         listed, judged = self._cue_clauses(text, parsed, [q.outer for q in marked])
         others = self.according(text, parsed) + self.colon(text, person_names(parsed), boiler)
         # quote marks in page furniture (a photo caption) are never quotes
@@ -168,9 +195,11 @@ class Pipeline:
             if not any(b[0] <= c.start < b[1] for b in boiler)
         ]
         turns = self.transcript(text, para_spans, boiler)
+        self._deadline.check("detection")
         drafts = merge(text, marked, direct, judged + others, turns)
         entity_index = self.entities(text, parsed, boiler)
         resolved = self.resolver(text, drafts, entity_index, sentences, parsed, para_spans)
+        self._deadline.check("speakers")
         ids = [f"q{i + 1}" for i in range(len(drafts))]
         quotes = []
         for i, (draft, res) in enumerate(zip(drafts, resolved, strict=True)):

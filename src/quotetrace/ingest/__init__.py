@@ -41,6 +41,7 @@ from quotetrace.ingest.text import (
     normalise_newlines,
     read_text_file,
 )
+from quotetrace.limits import DEFAULT_LIMITS, Limits
 from quotetrace.model import Article, Failure
 from quotetrace.safety import megabytes, path_name
 
@@ -68,45 +69,47 @@ __all__ = [
 INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".gz")
 
 
-def _read_file(path: Path) -> Iterator[Article | Failure]:
+def _read_file(path: Path, limits: Limits) -> Iterator[Article | Failure]:
     """One file by its extension; anything unknown is read as plain text."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".gz":
-            yield from _read_gzip(path)
+            yield from _read_gzip(path, limits)
         elif suffix == ".jsonl":
-            yield from iter_jsonl(path)
+            yield from iter_jsonl(path, limits)
         elif suffix == ".json":
-            yield from iter_json_file(path)
+            yield from iter_json_file(path, limits)
         elif suffix in (".html", ".htm"):
-            yield read_html_file(path)
+            yield read_html_file(path, limits)
         else:
-            yield read_text_file(path)
+            yield read_text_file(path, limits)
     except UnreadableArticle as err:
         yield Failure(path_name(path.stem), str(err), path_name(path))
     except OSError as err:
         yield Failure(path_name(path.stem), (err.strerror or str(err)).lower(), path_name(path))
 
 
-def _read_gzip(path: Path) -> Iterator[Article | Failure]:
+def _read_gzip(path: Path, limits: Limits) -> Iterator[Article | Failure]:
     """A gzipped .txt/.html/.jsonl (crawls often are), decompressed with a size cap."""
     inner = Path(path.stem)  # "page.html.gz" -> "page.html"
     stem, kind, source = path_name(inner.stem), inner.suffix.lower(), path_name(path)
     try:
         with gzip.open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            data = fh.read(limits.decompressed_bytes + 1)
     except (gzip.BadGzipFile, EOFError, zlib.error) as err:
         yield Failure(stem, f"broken gzip file ({err})", source)
         return
-    if len(data) > MAX_FILE_BYTES:
-        yield Failure(stem, f"decompressed size over {MAX_FILE_BYTES / 1e6:.0f} MB", source)
+    if len(data) > limits.decompressed_bytes:
+        reason = f"decompressed size over {megabytes(limits.decompressed_bytes)}"
+        yield Failure(stem, reason + " (--max-decompressed-bytes)", source)
         return
     if kind in (".html", ".htm"):
-        yield article_from_html(data, id=stem, source=source)
+        yield article_from_html(data, id=stem, source=source, limits=limits)
     elif kind in (".jsonl", ".json"):
-        yield from iter_json_lines(io.StringIO(decode_bytes(data)), stem=stem, source=source)
+        text = decode_bytes(data)
+        yield from iter_json_lines(io.StringIO(text), stem=stem, source=source, limits=limits)
     else:
-        yield article_from_text(decode_bytes(data), id=stem, source=source)
+        yield article_from_text(decode_bytes(data), id=stem, source=source, limits=limits)
 
 
 def _read_capped(stream: TextIO | BinaryIO, limit: int) -> tuple[str | bytes, bool]:
@@ -123,13 +126,13 @@ def _read_capped(stream: TextIO | BinaryIO, limit: int) -> tuple[str | bytes, bo
     return empty.join(pieces), size > limit
 
 
-def _rejoin(head: str | bytes, stream: TextIO | BinaryIO) -> Iterator[bytes | LongLine]:
+def _rejoin(head: str | bytes, stream: TextIO | BinaryIO, limit: int) -> Iterator[bytes | LongLine]:
     """The lines of ``head`` followed by the rest of ``stream``, each line capped."""
     start = head.encode("utf-8", "surrogatepass") if isinstance(head, str) else head
     rest = (
         stream.buffer if isinstance(stream, io.TextIOBase) and hasattr(stream, "buffer") else stream
     )
-    yield from capped_lines(io.BufferedReader(_Chain(start, rest), 1 << 20))
+    yield from capped_lines(io.BufferedReader(_Chain(start, rest), 1 << 20), limit)
 
 
 class _Chain(io.RawIOBase):
@@ -156,21 +159,22 @@ class _Chain(io.RawIOBase):
         return n
 
 
-def _read_stdin(stream: TextIO | BinaryIO) -> Iterator[Article | Failure]:
+def _read_stdin(stream: TextIO | BinaryIO, limits: Limits) -> Iterator[Article | Failure]:
     """stdin: JSONL when every non-empty line is a JSON object, else HTML, else plain text.
 
     Read in steps up to ``MAX_FILE_BYTES``; a longer stream is read on only when all of it so far
     is JSON lines (then line by line, each line capped), else refused without reading the rest."""
-    data, more = _read_capped(stream, MAX_FILE_BYTES)
+    data, more = _read_capped(stream, limits.file_bytes)
     if more:
         head = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
         lines = [line for line in head.splitlines()[:-1] if line.strip()]
         if lines and all(line.lstrip("\ufeff \t").startswith("{") for line in lines):
-            yield from iter_json_lines(_rejoin(data, stream), stem="stdin", source="stdin")
+            rest = _rejoin(data, stream, limits.file_bytes)
+            yield from iter_json_lines(rest, stem="stdin", source="stdin", limits=limits)
         else:
             reason = (
-                f"stdin longer than {megabytes(MAX_FILE_BYTES)} and not JSON lines: "
-                "not read (give a file, or JSON lines)"
+                f"stdin longer than {megabytes(limits.file_bytes)} and not JSON lines: "
+                "not read (give a file, or JSON lines; --max-bytes)"
             )
             yield Failure("stdin", reason, "stdin")
         return
@@ -181,19 +185,22 @@ def _read_stdin(stream: TextIO | BinaryIO) -> Iterator[Article | Failure]:
         return
     lines = [line for line in text.splitlines() if line.strip()]
     if lines and all(line.lstrip("\ufeff \t").startswith("{") for line in lines):
-        yield from iter_json_lines(io.StringIO(text), stem="stdin", source="stdin")
+        yield from iter_json_lines(io.StringIO(text), stem="stdin", source="stdin", limits=limits)
         return
     try:
         if looks_like_html(text):
-            yield article_from_html(text, id="stdin", source="stdin")
+            yield article_from_html(text, id="stdin", source="stdin", limits=limits)
         else:
-            yield article_from_text(text, id="stdin", source="stdin")
+            yield article_from_text(text, id="stdin", source="stdin", limits=limits)
     except UnreadableArticle as err:
         yield Failure("stdin", str(err), "stdin")
 
 
 def iter_articles(
-    paths: Sequence[str], *, stdin: TextIO | BinaryIO | None = None
+    paths: Sequence[str],
+    *,
+    stdin: TextIO | BinaryIO | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Article | Failure]:
     """Every article in ``paths``, in order; a bad item is a Failure and the batch goes on.
 
@@ -207,6 +214,6 @@ def iter_articles(
         if isinstance(item, PathProblem):
             yield Failure(item.name, item.reason, item.source)
         elif isinstance(item, Path):
-            yield from _read_file(item)
+            yield from _read_file(item, limits)
         else:
-            yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
+            yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer, limits)

@@ -16,11 +16,12 @@ from charset_normalizer import from_bytes
 
 from quotetrace.errors import UnreadableArticle
 from quotetrace.ingest.header import analyse_header
-from quotetrace.ingest.text import MAX_ARTICLE_CHARS
+from quotetrace.ingest.text import check_file_size
+from quotetrace.limits import DEFAULT_LIMITS, Limits, check_chars
 from quotetrace.model import Article
 from quotetrace.safety import check_unicode, path_name, printable
 
-MAX_HTML_BYTES = 50_000_000
+MAX_HTML_BYTES = DEFAULT_LIMITS.html_bytes
 # trafilatura's full extraction grows faster than the page (1 MB 1.1 s, 2 MB 2.6 s, 4 MB 9.1 s;
 # 30 MB did not finish in 25 minutes); above this size one linear pass over the page's blocks
 # reads it instead (_Baseline).
@@ -64,11 +65,8 @@ def _meta(value: str | None) -> str | None:
     return None if value is None else printable(value)
 
 
-def _size_check(size: int) -> None:
-    if size > MAX_HTML_BYTES:
-        raise UnreadableArticle(
-            f"HTML page too large ({size / 1e6:.0f} MB > {MAX_HTML_BYTES / 1e6:.0f} MB)"
-        )
+def _size_check(size: int, limits: Limits) -> None:
+    check_file_size(size, limits.html_bytes, "--max-html-bytes", "HTML page")
 
 
 def _block_text(body: Any) -> str:
@@ -160,6 +158,7 @@ def article_from_html(
     published: str | None = None,
     outlet: str | None = None,
     source: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Article:
     """An Article from an HTML page; metadata given here wins over what the page says.
 
@@ -167,10 +166,10 @@ def article_from_html(
     for a page that is too large or has no article text.
     """
     if isinstance(html, bytes):
-        _size_check(len(html))
+        _size_check(len(html), limits)
         html = decode_html(html)
-    elif len(html) * 4 > MAX_HTML_BYTES:  # exact byte count only when it can matter
-        _size_check(len(html.encode("utf-8", "surrogatepass")))
+    elif len(html) * 4 > limits.html_bytes:  # exact byte count only when it can matter
+        _size_check(len(html.encode("utf-8", "surrogatepass")), limits)
     if not html.strip():
         raise UnreadableArticle("empty article")
     check_unicode(html, "HTML")
@@ -185,10 +184,7 @@ def article_from_html(
         text = _block_text(document.body) or (document.text or "")
     if not any(char.isalnum() for char in text):
         raise UnreadableArticle("no article text found in HTML")
-    if len(text) > MAX_ARTICLE_CHARS:
-        raise UnreadableArticle(
-            f"article too long ({len(text):,} characters > {MAX_ARTICLE_CHARS:,})"
-        )
+    check_chars(text, limits)
 
     header = analyse_header(text)
     return Article(
@@ -205,8 +201,10 @@ def article_from_html(
     )
 
 
-def read_html_file(path: str | os.PathLike[str]) -> Article:
+def read_html_file(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Article:
     """An HTML file as an Article; id = the file name without its extension."""
     path = Path(path)
-    _size_check(path.stat().st_size)
-    return article_from_html(path.read_bytes(), id=path_name(path.stem), source=path_name(path))
+    _size_check(path.stat().st_size, limits)
+    return article_from_html(
+        path.read_bytes(), id=path_name(path.stem), source=path_name(path), limits=limits
+    )

@@ -15,7 +15,8 @@ from typing import Any, BinaryIO
 
 from quotetrace.errors import UnreadableArticle
 from quotetrace.ingest.html import article_from_html
-from quotetrace.ingest.text import MAX_FILE_BYTES, article_from_text
+from quotetrace.ingest.text import MAX_FILE_BYTES, article_from_text, check_file_size
+from quotetrace.limits import DEFAULT_LIMITS, Limits
 from quotetrace.model import Article, Failure
 from quotetrace.safety import megabytes, path_name, printable
 
@@ -51,7 +52,11 @@ def _optional_str(obj: dict[str, Any], key: str) -> str | None:
 
 
 def article_from_json(
-    obj: dict[str, Any], *, source: str | None = None, default_id: str | None = None
+    obj: dict[str, Any],
+    *,
+    source: str | None = None,
+    default_id: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Article:
     """An Article from one FORMAT.md §2 object. Raises UnreadableArticle for a bad object.
 
@@ -83,6 +88,7 @@ def article_from_json(
             published=published,
             url=url,
             outlet=outlet,
+            limits=limits,
         )
     if isinstance(html, str) and html.strip():
         return article_from_html(
@@ -94,6 +100,7 @@ def article_from_json(
             published=published,
             url=url,
             outlet=outlet,
+            limits=limits,
         )
     if text is not None and not isinstance(text, str):
         raise UnreadableArticle(f"'text' is a {type(text).__name__}, not a string")
@@ -127,14 +134,18 @@ def capped_lines(handle: BinaryIO, limit: int = MAX_FILE_BYTES) -> Iterator[byte
 
 
 def iter_json_lines(
-    lines: Iterable[str | bytes | LongLine], *, stem: str, source: str
+    lines: Iterable[str | bytes | LongLine],
+    *,
+    stem: str,
+    source: str,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Article | Failure]:
     """Articles from JSON lines; line numbers start at 1 and blank lines are skipped."""
     for number, raw in enumerate(lines, start=1):
         where = f"{source}:{number}"
         fallback_id = f"{stem}:{number}"
         if isinstance(raw, LongLine):
-            reason = f"line {number}: longer than {megabytes(raw.limit)}, not read"
+            reason = f"line {number}: longer than {megabytes(raw.limit)}, not read (--max-bytes)"
             yield Failure(fallback_id, reason, where)
             continue
         try:
@@ -152,30 +163,33 @@ def iter_json_lines(
             continue
         article_id = _id_of(obj, fallback_id)
         try:
-            yield article_from_json(obj, source=where, default_id=fallback_id)
+            yield article_from_json(obj, source=where, default_id=fallback_id, limits=limits)
         except UnreadableArticle as err:
             yield Failure(article_id, f"line {number}: {err}", where)
 
 
-def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[Article | Failure]:
+def iter_jsonl(
+    path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Article | Failure]:
     """Articles from a .jsonl file, streamed line by line. OSError if it cannot be opened."""
     path = Path(path)
     with path.open("rb") as handle:
         yield from iter_json_lines(
-            capped_lines(handle), stem=path_name(path.stem), source=path_name(path)
+            capped_lines(handle, limits.file_bytes),
+            stem=path_name(path.stem),
+            source=path_name(path),
+            limits=limits,
         )
 
 
-def iter_json_file(path: str | os.PathLike[str]) -> Iterator[Article | Failure]:
+def iter_json_file(
+    path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Article | Failure]:
     """Articles from a .json file holding one object (or a list of objects)."""
     path = Path(path)
     stem, source = path_name(path.stem), path_name(path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        reason = f"file too large ({size / 1e6:.1f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB)"
-        yield Failure(stem, reason, source)
-        return
     try:
+        check_file_size(path.stat().st_size, limits.file_bytes, "--max-bytes")
         data = loads(path.read_bytes())
     except UnreadableArticle as err:
         yield Failure(stem, str(err), source)
@@ -185,6 +199,6 @@ def iter_json_file(path: str | os.PathLike[str]) -> Iterator[Article | Failure]:
         fallback_id = stem if len(objects) == 1 else f"{stem}:{index}"
         article_id = _id_of(obj, fallback_id)
         try:
-            yield article_from_json(obj, source=source, default_id=fallback_id)
+            yield article_from_json(obj, source=source, default_id=fallback_id, limits=limits)
         except UnreadableArticle as err:
             yield Failure(article_id, str(err), source)

@@ -15,11 +15,12 @@ from charset_normalizer import from_bytes
 
 from quotetrace.errors import UnreadableArticle
 from quotetrace.ingest.header import analyse_header
+from quotetrace.limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_chars
 from quotetrace.model import Article
-from quotetrace.safety import check_unicode, path_name, printable
+from quotetrace.safety import check_unicode, megabytes, path_name, printable
 
-MAX_FILE_BYTES = 60_000_000  # raw .txt file size (60 MB)
-MAX_ARTICLE_CHARS = 25_000_000  # decoded text; long texts are chunked by the extractor later
+MAX_FILE_BYTES = DEFAULT_LIMITS.file_bytes  # raw .txt file size (60 MB)
+MAX_ARTICLE_CHARS = DEFAULT_LIMITS.chars  # decoded text; long texts are chunked by the extractor
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
@@ -122,15 +123,14 @@ def decode_bytes(data: bytes) -> str:
     return text
 
 
+def check_file_size(size: int, limit: int, flag: str, what: str = "file") -> None:
+    """LimitExceeded when ``size`` bytes are over ``limit``."""
+    if size > limit:
+        raise LimitExceeded(f"{what} too large ({size / 1e6:.1f} MB > {megabytes(limit)}; {flag})")
+
+
 def _meta(value: str | None) -> str | None:
     return None if value is None else printable(value)
-
-
-def _check_size(text: str) -> None:
-    if len(text) > MAX_ARTICLE_CHARS:
-        raise UnreadableArticle(
-            f"article too long ({len(text):,} characters > {MAX_ARTICLE_CHARS:,})"
-        )
 
 
 def article_from_text(
@@ -143,6 +143,7 @@ def article_from_text(
     published: str | None = None,
     url: str | None = None,
     outlet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Article:
     """An Article from plain text; metadata not given is guessed from the header lines.
 
@@ -152,7 +153,7 @@ def article_from_text(
     text = normalise_newlines(text)
     if not text.strip():
         raise UnreadableArticle("empty article")
-    _check_size(text)
+    check_chars(text, limits)
     check_unicode(text)
     header = analyse_header(text)
     return Article(
@@ -168,7 +169,7 @@ def article_from_text(
     )
 
 
-def read_text_file(path: str | os.PathLike[str]) -> Article:
+def read_text_file(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Article:
     """A plain-text file as an Article; id = the file name without its extension.
 
     Raises UnreadableArticle (binary, empty, too large, undecodable) or OSError when the file
@@ -176,9 +177,6 @@ def read_text_file(path: str | os.PathLike[str]) -> Article:
     """
     path = Path(path)
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise UnreadableArticle(
-            f"file too large ({size / 1e6:.1f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB)"
-        )
+    check_file_size(size, limits.file_bytes, "--max-bytes")
     text = decode_bytes(path.read_bytes())
-    return article_from_text(text, id=path_name(path.stem), source=path_name(path))
+    return article_from_text(text, id=path_name(path.stem), source=path_name(path), limits=limits)

@@ -104,13 +104,16 @@ def _write_rows(out: TextIO, rows: list[dict[str, Any]], fmt: str) -> None:
 
 
 def iter_inputs(
-    paths: Sequence[str], *, report: Any = None, stdin: Any = None
+    paths: Sequence[str], *, report: Any = None, stdin: Any = None, limits: Any = None
 ) -> Iterator[Article | Failure]:
     """Everything ``quotetrace extract`` reads, plus .warc and .warc.gz files (also in folders
     and globs), in order."""
     from quotetrace.ingest import INPUT_SUFFIXES, iter_articles
     from quotetrace.ingest.paths import PathProblem, expand
+    from quotetrace.limits import DEFAULT_LIMITS
     from quotetrace.store.warc import WARC_SUFFIXES, is_warc, iter_warc
+
+    limits = limits or DEFAULT_LIMITS
 
     # folders and globs walked as for extract (links followed once, special files refused)
     for item in expand(paths, INPUT_SUFFIXES + WARC_SUFFIXES):
@@ -119,7 +122,7 @@ def iter_inputs(
         elif isinstance(item, Path) and is_warc(item):
             yield from iter_warc(item, report=report)
         else:
-            yield from iter_articles([str(item)], stdin=stdin)
+            yield from iter_articles([str(item)], stdin=stdin, limits=limits)
 
 
 def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
@@ -153,10 +156,14 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
     from quotetrace.fetch.commands import add_fetch_arguments
 
     add_fetch_arguments(parser)
+    from quotetrace.limits import add_limit_arguments
+
+    add_limit_arguments(parser)
 
 
 def run_ingest(args: argparse.Namespace) -> int:
     from quotetrace.fetch import commands as fetch_commands
+    from quotetrace.limits import limits_from_args
     from quotetrace.runner import run_pipeline
     from quotetrace.store import Store
     from quotetrace.store.warc import WarcReport
@@ -190,6 +197,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             [p for p in args.paths if web is None or not fetch_commands.is_url(p)],
             report=report,
             stdin=sys.stdin.buffer,
+            limits=limits_from_args(args),
         )
         if web is not None:
             web.stored = set(known)
@@ -197,7 +205,11 @@ def run_ingest(args: argparse.Namespace) -> int:
             urls = [p for p in args.paths if fetch_commands.is_url(p)]
             items = itertools.chain(items, web.articles(urls), web.feed_articles(args.feed))
         docs: Iterable[Any] = run_pipeline(
-            fresh(items), jobs=args.jobs, kinds=args.kinds, cue_model=args.cue_model
+            fresh(items),
+            jobs=args.jobs,
+            kinds=args.kinds,
+            cue_model=args.cue_model,
+            limits=limits_from_args(args),
         )
         show = args.progress if args.progress is not None else sys.stderr.isatty()
         docs = progress(docs, enabled=show, desc="ingest")

@@ -213,7 +213,7 @@ def _article(req: ExtractRequest) -> Article:
     raw = req.html if req.html is not None else req.text
     assert raw is not None  # the validator guarantees one of them
     article_id = req.id or "pasted-" + content_hash(raw, length=12)
-    meta: dict[str, str | None] = {
+    meta: dict[str, Any] = {
         "title": req.title or None,
         "published": req.published or None,
         "url": req.url or None,
