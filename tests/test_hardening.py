@@ -291,3 +291,49 @@ def test_limit_flags_reach_the_readers(tmp_path: Path, capsys: pytest.CaptureFix
     assert lines(out)[0]["error"] == "file too large (0.0 MB > 100 bytes; --max-bytes)"
     with pytest.raises(SystemExit):
         main(["extract", "x.txt", "--max-chars", "-5"])
+
+
+def test_files_in_folders_take_folder_relative_ids(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_text(GOOD["text"], encoding="utf-8")
+    (tmp_path / "b" / "page.html.gz").write_bytes(b"")
+    ids = [i.id if isinstance(i, Article) else i.article_id for i in iter_articles([str(tmp_path)])]
+    assert ids == ["a/story", "b/page", "b/story"]
+    globbed = iter_articles([str(tmp_path / "**" / "*.txt")])
+    assert [i.id for i in globbed if isinstance(i, Article)] == ["a/story", "b/story"]
+
+
+def test_an_id_given_twice_is_an_error_line_and_the_first_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    first = {"id": "x", "text": "“First,” she said."}
+    second = {"id": "x", "text": "“Second,” she said."}
+    path.write_text(f"{json.dumps(first)}\n{json.dumps(second)}\n", encoding="utf-8")
+    (tmp_path / "x.txt").write_text("“Third,” she said.", encoding="utf-8")
+    for _ in range(2):  # the same every run
+        items = list(iter_articles([str(path), str(tmp_path / "x.txt")]))
+        assert isinstance(items[0], Article) and items[0].text == first["text"]
+        assert items[1] == Failure(
+            "x", f"duplicate id 'x' (first given by {path}:1): article not read", f"{path}:2"
+        )
+        assert isinstance(items[2], Failure) and items[2].reason.startswith("duplicate id 'x'")
+
+
+def test_url_ids_are_reachable_from_the_api(tmp_path: Path, shared_pipeline: Pipeline) -> None:
+    from urllib.parse import quote
+
+    from fastapi.testclient import TestClient
+
+    from quotetrace.store import Store
+    from quotetrace.web.app import create_app
+
+    url_id = "https://example.com/news/2024/bridge?id=7&x=%2F"
+    db = str(tmp_path / "q.db")
+    with Store.open(db) as store:
+        store.ingest_document(shared_pipeline.process(Article(url_id, GOOD["text"])))
+    client = TestClient(create_app(db, pipeline=shared_pipeline))
+    reply = client.get("/api/articles/" + quote(url_id, safe=""))
+    assert reply.status_code == 200 and reply.json()["id"] == url_id
+    assert client.get("/articles/" + quote(url_id, safe="")).status_code == 200
+    missing = client.get("/api/articles/" + quote("https://example.com/none", safe=""))
+    assert missing.status_code == 404 and missing.json()["error"]["status"] == 404

@@ -439,13 +439,18 @@ def _ids(results: list[Article | Failure]) -> list[str]:
 
 def test_folder_recursion(tmp_path: Path) -> None:
     _tree(tmp_path)
-    assert _ids(list(iter_articles([str(tmp_path)]))) == ["a", "b", "c", "d1"]
+    assert _ids(list(iter_articles([str(tmp_path)]))) == [
+        "a",
+        "b",
+        "sub/c",
+        "d1",
+    ]  # folder-relative
 
 
 def test_glob(tmp_path: Path) -> None:
     _tree(tmp_path)
     assert _ids(list(iter_articles([str(tmp_path / "*.txt")]))) == ["a", "b"]
-    assert _ids(list(iter_articles([str(tmp_path / "**" / "*.*l")]))) == ["c", "d1"]
+    assert _ids(list(iter_articles([str(tmp_path / "**" / "*.*l")]))) == ["sub/c", "d1"]
     nothing = str(tmp_path / "*.docx")
     assert list(iter_articles([nothing])) == [Failure(nothing, "glob matched nothing", nothing)]
 

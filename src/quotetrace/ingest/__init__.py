@@ -12,9 +12,9 @@ import gzip
 import io
 import sys
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 from quotetrace.errors import UnreadableArticle
 from quotetrace.ingest.header import Header, analyse_header, parse_date, parse_dateline
@@ -32,7 +32,7 @@ from quotetrace.ingest.jsonl import (
     iter_json_lines,
     iter_jsonl,
 )
-from quotetrace.ingest.paths import PathProblem, expand
+from quotetrace.ingest.paths import InputFile, PathProblem, expand
 from quotetrace.ingest.text import (
     MAX_ARTICLE_CHARS,
     MAX_FILE_BYTES,
@@ -44,6 +44,8 @@ from quotetrace.ingest.text import (
 from quotetrace.limits import DEFAULT_LIMITS, Limits
 from quotetrace.model import Article, Failure
 from quotetrace.safety import megabytes, path_name
+
+_T = TypeVar("_T")
 
 __all__ = [
     "INPUT_SUFFIXES",
@@ -62,6 +64,8 @@ __all__ = [
     "normalise_newlines",
     "parse_date",
     "parse_dateline",
+    "unique_ids",
+    "read_file",
     "read_html_file",
     "read_text_file",
 ]
@@ -69,30 +73,31 @@ __all__ = [
 INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".gz")
 
 
-def _read_file(path: Path, limits: Limits) -> Iterator[Article | Failure]:
-    """One file by its extension; anything unknown is read as plain text."""
+def read_file(path: Path, limits: Limits, name: str) -> Iterator[Article | Failure]:
+    """One file by its extension; anything unknown is read as plain text. ``name`` is the id
+    (or the prefix of JSON lines' fallback ids)."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".gz":
-            yield from _read_gzip(path, limits)
+            yield from _read_gzip(path, limits, name)
         elif suffix == ".jsonl":
-            yield from iter_jsonl(path, limits)
+            yield from iter_jsonl(path, limits, stem=name)
         elif suffix == ".json":
-            yield from iter_json_file(path, limits)
+            yield from iter_json_file(path, limits, stem=name)
         elif suffix in (".html", ".htm"):
-            yield read_html_file(path, limits)
+            yield read_html_file(path, limits, id=name)
         else:
-            yield read_text_file(path, limits)
+            yield read_text_file(path, limits, id=name)
     except UnreadableArticle as err:
-        yield Failure(path_name(path.stem), str(err), path_name(path))
+        yield Failure(name, str(err), path_name(path))
     except OSError as err:
-        yield Failure(path_name(path.stem), (err.strerror or str(err)).lower(), path_name(path))
+        yield Failure(name, (err.strerror or str(err)).lower(), path_name(path))
 
 
-def _read_gzip(path: Path, limits: Limits) -> Iterator[Article | Failure]:
+def _read_gzip(path: Path, limits: Limits, stem: str) -> Iterator[Article | Failure]:
     """A gzipped .txt/.html/.jsonl (crawls often are), decompressed with a size cap."""
     inner = Path(path.stem)  # "page.html.gz" -> "page.html"
-    stem, kind, source = path_name(inner.stem), inner.suffix.lower(), path_name(path)
+    kind, source = inner.suffix.lower(), path_name(path)
     try:
         with gzip.open(path, "rb") as fh:
             data = fh.read(limits.decompressed_bytes + 1)
@@ -210,10 +215,32 @@ def iter_articles(
     glob that matches nothing, a folder that cannot be read and a special file (named pipe,
     device, socket) are Failures too; see ``ingest.paths``.
     """
+    yield from unique_ids(_iter_articles(paths, stdin, limits))
+
+
+def _iter_articles(
+    paths: Sequence[str], stdin: TextIO | BinaryIO | None, limits: Limits
+) -> Iterator[Article | Failure]:
     for item in expand(paths, INPUT_SUFFIXES):
         if isinstance(item, PathProblem):
             yield Failure(item.name, item.reason, item.source)
-        elif isinstance(item, Path):
-            yield from _read_file(item, limits)
+        elif isinstance(item, InputFile):
+            yield from read_file(item.path, limits, item.name)
         else:
             yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer, limits)
+
+
+def unique_ids(items: Iterable[_T]) -> Iterator[_T | Failure]:
+    """The items with a later article whose id was already given turned into a Failure naming
+    where the first one came from: two inputs never share an id silently (in a store the second
+    would replace the first, and a re-run would flip which one is kept)."""
+    first: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, Article):
+            if item.id in first:
+                where = first[item.id]
+                reason = f"duplicate id {item.id!r} (first given by {where}): article not read"
+                yield Failure(item.id, reason, item.source)
+                continue
+            first[item.id] = item.source or "?"
+        yield item

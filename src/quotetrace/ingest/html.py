@@ -201,10 +201,12 @@ def article_from_html(
     )
 
 
-def read_html_file(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Article:
+def read_html_file(
+    path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS, *, id: str | None = None
+) -> Article:
     """An HTML file as an Article; id = the file name without its extension."""
     path = Path(path)
     _size_check(path.stat().st_size, limits)
     return article_from_html(
-        path.read_bytes(), id=path_name(path.stem), source=path_name(path), limits=limits
+        path.read_bytes(), id=id or path_name(path.stem), source=path_name(path), limits=limits
     )

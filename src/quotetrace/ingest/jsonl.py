@@ -169,25 +169,25 @@ def iter_json_lines(
 
 
 def iter_jsonl(
-    path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS
+    path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS, *, stem: str | None = None
 ) -> Iterator[Article | Failure]:
     """Articles from a .jsonl file, streamed line by line. OSError if it cannot be opened."""
     path = Path(path)
     with path.open("rb") as handle:
         yield from iter_json_lines(
             capped_lines(handle, limits.file_bytes),
-            stem=path_name(path.stem),
+            stem=stem or path_name(path.stem),
             source=path_name(path),
             limits=limits,
         )
 
 
 def iter_json_file(
-    path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS
+    path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS, *, stem: str | None = None
 ) -> Iterator[Article | Failure]:
     """Articles from a .json file holding one object (or a list of objects)."""
     path = Path(path)
-    stem, source = path_name(path.stem), path_name(path)
+    stem, source = stem or path_name(path.stem), path_name(path)
     try:
         check_file_size(path.stat().st_size, limits.file_bytes, "--max-bytes")
         data = loads(path.read_bytes())

@@ -33,6 +33,26 @@ class PathProblem:
     source: str
 
 
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read and the id its article takes: the path relative to the folder named on
+    the command line, without the extension ("a/story" and "b/story" never collide), or the
+    file's own name without the extension when the file itself was named."""
+
+    path: Path
+    name: str
+
+
+def id_base(relative: Path) -> str:
+    """``a/page.html.gz`` -> ``a/page``: the path without its input extension(s)."""
+    text = relative.as_posix()
+    for _ in range(2 if text.lower().endswith(".gz") else 1):
+        dot = text.rfind(".")
+        if dot > text.rfind("/") + 1:
+            text = text[:dot]
+    return path_name(text)
+
+
 def special_file(path: str | os.PathLike[str]) -> str | None:
     """Why ``path`` (after links) is not a regular file or folder, or None when it is one."""
     try:
@@ -169,9 +189,11 @@ def expand_glob(pattern: str) -> list[str]:
     return sorted(matches)
 
 
-def expand(paths: Sequence[str], suffixes: tuple[str, ...]) -> Iterator[Path | PathProblem | str]:
-    """Each named path in order: ``"-"`` as is, a file as a Path, a folder as its input files,
-    a glob as its matches (a matched folder as its files), or a PathProblem."""
+def expand(
+    paths: Sequence[str], suffixes: tuple[str, ...]
+) -> Iterator[InputFile | PathProblem | str]:
+    """Each named path in order: ``"-"`` as is, a file as an InputFile, a folder as its input
+    files, a glob as its matches (a matched folder as its files), or a PathProblem."""
     for raw in paths:
         if raw == STDIN:
             yield STDIN
@@ -183,14 +205,30 @@ def expand(paths: Sequence[str], suffixes: tuple[str, ...]) -> Iterator[Path | P
             matches = expand_glob(raw)
             if not matches:
                 yield PathProblem(path_name(raw), "glob matched nothing", path_name(raw))
+            root = _glob_root(raw)
             for match in matches:
-                yield from _one(Path(match), suffixes, match)
+                yield from _one(Path(match), suffixes, match, root)
         else:
             name = path_name(path.stem or raw)
             yield PathProblem(name, "no such file or directory", path_name(raw))
 
 
-def _one(path: Path, suffixes: tuple[str, ...], raw: str) -> Iterator[Path | PathProblem]:
+def _glob_root(pattern: str) -> Path | None:
+    """The folder a ``**`` pattern walks (its ids are relative to it), else None."""
+    parts = pattern.split(os.sep)
+    if "**" not in parts:
+        return None
+    fixed = []
+    for part in parts:
+        if GLOB_CHARS & set(part):
+            break
+        fixed.append(part)
+    return Path(os.sep.join(fixed) or ".")
+
+
+def _one(
+    path: Path, suffixes: tuple[str, ...], raw: str, root: Path | None = None
+) -> Iterator[InputFile | PathProblem]:
     if path.is_dir():
         found = list(walk(path, suffixes))
         if not found:
@@ -200,10 +238,14 @@ def _one(path: Path, suffixes: tuple[str, ...], raw: str) -> Iterator[Path | Pat
                 path_name(path),
             )
         for item in found:
-            yield from _one(item, suffixes, str(item)) if isinstance(item, Path) else [item]
+            if isinstance(item, Path):
+                yield from _one(item, suffixes, str(item), path)
+            else:
+                yield item
         return
+    name = id_base(path.relative_to(root) if root is not None else Path(path.name))
     reason = special_file(path)
     if reason is not None:
-        yield PathProblem(path_name(path.stem or raw), reason, path_name(path))
+        yield PathProblem(name, reason, path_name(path))
         return
-    yield path
+    yield InputFile(path, name)

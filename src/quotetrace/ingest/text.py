@@ -169,7 +169,9 @@ def article_from_text(
     )
 
 
-def read_text_file(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Article:
+def read_text_file(
+    path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS, *, id: str | None = None
+) -> Article:
     """A plain-text file as an Article; id = the file name without its extension.
 
     Raises UnreadableArticle (binary, empty, too large, undecodable) or OSError when the file
@@ -179,4 +181,5 @@ def read_text_file(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS
     size = path.stat().st_size
     check_file_size(size, limits.file_bytes, "--max-bytes")
     text = decode_bytes(path.read_bytes())
-    return article_from_text(text, id=path_name(path.stem), source=path_name(path), limits=limits)
+    article_id = id or path_name(path.stem)
+    return article_from_text(text, id=article_id, source=path_name(path), limits=limits)

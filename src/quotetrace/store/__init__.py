@@ -444,6 +444,17 @@ class Store:
             for row in rows:
                 self._near.remove(row[0])
 
+    def settle(self) -> None:
+        """Speakers and clusters recomputed over the whole store in a fixed order, so that they
+        do not depend on the order articles came in (store/settle.py); one transaction."""
+        from quotetrace.store.settle import settle
+
+        try:
+            with self._write() as conn:
+                settle(conn)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot settle speakers and clusters: {exc}") from exc
+
     # -- speakers -----------------------------------------------------------------------------
 
     def _speaker_for(

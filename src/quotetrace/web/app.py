@@ -20,6 +20,7 @@ from http import HTTPStatus
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -329,7 +330,7 @@ def create_app(
     fetch_settings = fetch or FetchSettings()
     add_routes(app, stores, extractor, fetch_settings, _errors)
 
-    @app.get("/articles/{article_id}", include_in_schema=False)
+    @app.get("/articles/{article_id:path}", include_in_schema=False)
     def article_page(article_id: str) -> FileResponse:
         return page()
 
@@ -390,13 +391,14 @@ def create_app(
         return stores.trace(q)
 
     @app.get(
-        "/api/articles/{article_id}",
+        "/api/articles/{article_id:path}",
         tags=["store"],
         summary="One stored article with its quotes",
         responses=_errors(404, 503),
     )
-    def article(article_id: str) -> dict[str, Any]:
-        return stores.article(article_id)
+    def article(article_id: str, request: Request) -> dict[str, Any]:
+        """Any id, a crawled page's URL included: percent-encode it whole (``/`` as ``%2F``)."""
+        return stores.article(_raw_tail(request, "/api/articles/") or article_id)
 
     @app.get(
         "/api/speakers",
@@ -528,6 +530,18 @@ class _StoreAccess:
                 for s in found
             ]
         }
+
+
+def _raw_tail(request: Request, prefix: str) -> str | None:
+    """The rest of the path after ``prefix``, percent-decoded exactly once (from the raw path:
+    an id holding "%2F" stays "%2F")."""
+    raw = request.scope.get("raw_path")
+    if not isinstance(raw, bytes):
+        return None
+    text = raw.decode("latin-1").split("?", 1)[0]
+    if not text.startswith(prefix):
+        return None
+    return unquote(text[len(prefix) :], errors="replace") or None
 
 
 def _kinds(value: str | None) -> tuple[str, ...] | None:
