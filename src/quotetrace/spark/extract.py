@@ -83,7 +83,8 @@ def list_inputs(paths: Sequence[str]) -> tuple[list[str], list[Failure]]:
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(names):
                 if not name.startswith(".") and name.lower().endswith(_suffixes()):
-                    found.append(str(Path(root) / name))
+                    relative = (Path(root) / name).relative_to(path)
+                    found.append(f"{path}{_IN_FOLDER}{relative}")  # its id: folder-relative
         return sorted(found)
 
     for raw in paths:
@@ -126,13 +127,33 @@ def _pipeline(options: PipelineOptions, model: CueModel | None) -> Any:
     return _pipelines[options]
 
 
+_IN_FOLDER = "\0"  # "folder\0relative/path": a file found in a folder (ids as extract gives)
+
+
+def _split(entry: str) -> tuple[str, str | None]:
+    """The file of a ``list_inputs`` entry, and its id base when it was found in a folder."""
+    if _IN_FOLDER not in entry:
+        return entry, None
+    from quotetrace.ingest.paths import id_base
+
+    folder, relative = entry.split(_IN_FOLDER, 1)
+    return os.path.join(folder, relative), id_base(Path(relative))
+
+
 def _read(path: str) -> Iterator[Article | Failure]:
     """The articles of one file, streamed; a remote file is first copied to local disk."""
     from quotetrace.store.commands import iter_inputs
-    from quotetrace.store.warc import WarcReport
+    from quotetrace.store.warc import WarcReport, is_warc
 
+    path, name = _split(path)
     if not _is_uri(path) or path.startswith("file://"):
         local = path[len("file://") :] if path.startswith("file://") else path
+        if name is not None and not is_warc(local):
+            from quotetrace.ingest import read_file
+            from quotetrace.limits import DEFAULT_LIMITS
+
+            yield from read_file(Path(local), DEFAULT_LIMITS, name)
+            return
         yield from iter_inputs([local], report=WarcReport())
         return
     from pyarrow import fs
@@ -178,6 +199,7 @@ def file_rows(
 
     pipeline = _pipeline(options, model)
     articles = _read(path)
+    path = _split(path)[0]
     while True:
         try:
             item = next(articles)

@@ -116,12 +116,16 @@ def iter_warc(
     except OSError as err:
         yield unreadable(err)
         return
+    size = os.fstat(handle.fileno()).st_size
+    compressed = str(path).lower().endswith(".gz")
     with handle:
         records = ArchiveIterator(handle)
         while True:
             try:
                 record = next(records)
             except StopIteration:
+                if number == 0 and size > 0:  # a file cut inside its first record reads as none
+                    yield unreadable(ValueError("no complete WARC record (truncated or not WARC)"))
                 return
             except _DAMAGED as err:  # a truncated or corrupt file fails in warcio in many ways
                 yield unreadable(err)
@@ -138,6 +142,13 @@ def iter_warc(
             except ValueError:
                 length = 0
             total += length
+            if not compressed and length > size:
+                # the record claims more bytes than the file holds: what follows it (the rest of
+                # the file) would be read as its payload
+                yield unreadable(
+                    ValueError(f"record {number} declares {length} bytes, the file holds {size}")
+                )
+                return
             if total > max_total_bytes:
                 yield failure(
                     f"decompressed size cap of {max_total_bytes} bytes reached; "

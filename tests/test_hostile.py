@@ -1,0 +1,107 @@
+"""The hostile corpus (tests/hostile/make_corpus.py): every case gives its expected outcome, a
+result or a one-line error with its reason, and a batch of all of them goes to the end with one
+line per article, no traceback and every span inside its text."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quotetrace import runner
+from quotetrace.cli import main
+from quotetrace.pipeline import Pipeline
+from quotetrace.store.commands import iter_inputs
+from quotetrace.store.warc import WarcReport
+
+sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+from make_corpus import CASES, Case, write  # noqa: E402
+
+DEADLINE = "120"  # seconds per article in the batch (each case has its own, see Case.seconds)
+
+
+@pytest.fixture(scope="module")
+def shared_pipeline() -> Pipeline:
+    return Pipeline()
+
+
+@pytest.fixture(autouse=True)
+def one_model(shared_pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from quotetrace.limits import Limits
+
+    def make(**options: Any) -> Pipeline:
+        shared_pipeline.limits = options.get("limits", Limits())
+        return shared_pipeline
+
+    monkeypatch.setattr(runner, "Pipeline", make)
+    yield
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("hostile")
+    write(out)
+    return out
+
+
+def check_spans(doc: dict[str, Any], text: str | None) -> None:
+    for quote in doc["quotes"]:
+        for start, end in quote["content"]:
+            assert 0 <= start <= end
+            if text is not None:
+                assert end <= len(text)
+
+
+def outcome(docs: list[dict[str, Any]], case: Case) -> None:
+    assert docs, case.name
+    errors = [d["error"] for d in docs if d["error"]]
+    if case.outcome == "ok":
+        assert not errors, (case.name, errors)
+    else:
+        wanted = case.outcome[len("error:") :]
+        assert any(wanted in e for e in errors), (case.name, errors)
+        assert all("\n" not in e and "Traceback" not in e for e in errors)
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.via == "extract"], ids=lambda c: c.name[:30]
+)
+def test_each_case(case: Case, corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["extract", str(corpus / case.name), "--include-text", "--max-seconds", str(case.seconds)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    docs = [json.loads(line) for line in out.splitlines() if line.strip()]
+    for doc in docs:
+        check_spans(doc, doc.get("text"))
+    outcome(docs, case)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.via == "ingest"], ids=lambda c: c.name)
+def test_each_warc_case(case: Case, corpus: Path, shared_pipeline: Pipeline) -> None:
+    from quotetrace.output.jsonl import document_to_dict
+
+    items = iter_inputs([str(corpus / case.name)], report=WarcReport())
+    docs = [document_to_dict(d) for d in shared_pipeline.process_all(items)]
+    outcome(docs, case)
+
+
+def test_one_batch_of_every_small_case_goes_to_the_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small = write(tmp_path / "batch", small_only=True)
+    code = main(["extract", str(tmp_path / "batch"), "--max-seconds", DEADLINE])
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in err
+    docs = [json.loads(line) for line in out.splitlines() if line.strip()]
+    extract_cases = [c for c in small if c.via == "extract"]
+    assert len(docs) >= len(extract_cases)
+    assert sum(d["error"] is None for d in docs) >= sum(c.outcome == "ok" for c in extract_cases)
+
+
+def test_the_corpus_is_big_enough() -> None:
+    assert len(CASES) >= 45
+    assert len({c.name for c in CASES}) == len(CASES)
