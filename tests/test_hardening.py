@@ -337,3 +337,24 @@ def test_url_ids_are_reachable_from_the_api(tmp_path: Path, shared_pipeline: Pip
     assert client.get("/articles/" + quote(url_id, safe="")).status_code == 200
     missing = client.get("/api/articles/" + quote("https://example.com/none", safe=""))
     assert missing.status_code == 404 and missing.json()["error"]["status"] == 404
+
+
+def test_api_extract_has_a_per_request_deadline(shared_pipeline: Pipeline) -> None:
+    from fastapi.testclient import TestClient
+
+    from quotetrace.web.app import create_app
+
+    app = create_app(None, pipeline=shared_pipeline)
+    app.state.extractor.seconds = 1e-9
+    client = TestClient(app, raise_server_exceptions=False)
+    reply = client.post("/api/extract", json={"text": GOOD["text"]})
+    assert reply.status_code == 422
+    assert reply.json()["error"]["message"].startswith("cannot extract the article: took longer")
+    app.state.extractor.seconds = 30
+    assert client.post("/api/extract", json={"text": GOOD["text"]}).json()["quotes"]
+    deep = client.post(
+        "/api/extract",
+        content=b'{"text": ' + b"[" * 100_000,
+        headers={"content-type": "application/json"},
+    )
+    assert deep.status_code in (400, 422) and deep.json()["error"]["status"] == deep.status_code

@@ -195,19 +195,29 @@ def _hostname(host: str) -> str:
 # -- the extractor, built on first use ----------------------------------------------------------
 
 
+REQUEST_SECONDS = 30.0  # soft deadline of one extraction in the server
+
+
 class _Extractor:
     """One pipeline per app, built lazily (the model takes seconds to load), used by one request
-    at a time."""
+    at a time (FastAPI runs the endpoint in its thread pool, off the event loop). Each article
+    has a soft deadline of ``seconds``, so one hostile text cannot hold the pipeline for long."""
 
-    def __init__(self, pipeline: Pipeline | None) -> None:
+    def __init__(self, pipeline: Pipeline | None, seconds: float | None = REQUEST_SECONDS) -> None:
         self._pipeline = pipeline
         self._lock = threading.Lock()
+        self.seconds = seconds
 
     def process(self, article: Article) -> Document:
         with self._lock:
             if self._pipeline is None:
                 self._pipeline = Pipeline()
-            return self._pipeline.process(article)
+            before = self._pipeline.limits
+            self._pipeline.limits = replace(before, seconds=self.seconds)
+            try:
+                return self._pipeline.process(article)
+            finally:
+                self._pipeline.limits = before
 
 
 def _article(req: ExtractRequest) -> Article:
@@ -343,7 +353,10 @@ def create_app(
     def extract(req: ExtractRequest) -> dict[str, Any]:
         """FORMAT.md §2 output with `text` (offsets refer to it) and `findings`, plus a `view`
         object for the page: speaker colours, each quote's chain in words, the graph."""
-        return document_view(extractor.process(_article(req)))
+        doc = extractor.process(_article(req))
+        if doc.error is not None and doc.error.startswith("LimitExceeded"):
+            raise ApiError(422, f"cannot extract the article: {doc.error.split(': ', 1)[1]}")
+        return document_view(doc)
 
     @app.get("/api/examples", tags=["extract"], summary="The bundled example articles")
     def examples() -> list[dict[str, Any]]:
