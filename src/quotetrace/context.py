@@ -18,20 +18,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from quotetrace import lexicon
 from quotetrace.attribute.entities import EntityIndex
 from quotetrace.lexicon import Lexicons
 from quotetrace.model import Occasion, Party, Quote, SaidOn, Span
 
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-         ("october", "oct"), ("november", "nov"), ("december", "dec")]
-    )
-    for m in names
-}  # fmt: skip
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTHS = {form: i + 1 for i, row in enumerate(lexicon.rows("months")) for form in row}
+_WEEKDAYS = [row[0] for row in lexicon.rows("weekdays")]
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE = re.compile(
     rf"\bon\s+(?:(?P<wd>{'|'.join(_WEEKDAYS)})(?:,?\s+)?)?"

@@ -15,24 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
+from quotetrace import lexicon
+
 Span = tuple[int, int]
 
 _RELATIVE = frozenset(["who", "which", "that", "whom", "whose"])
-_PRONOUNS = frozenset(
-    """i me my we us our he him his she her they them their it its you who which that whom
-    one""".split()
-)
-_DETERMINERS = frozenset("the a an his her their its our my your this that these those".split())
+_PRONOUNS = frozenset(lexicon.load().pronouns) | {"whom", "one"}
+_DETERMINERS = lexicon.words("determiners")
 # Words that make a name an organisation's ("Centers for Disease Control", "Ford Motor Company").
-ORG_WORDS = frozenset(
-    """inc corp corporation co company ltd llc plc group party ministry department agency office
-    council committee commission court police university college school bank news times post
-    press service services association union federation institute foundation network board
-    government army force forces center centre centers centres organization organisation
-    library senate parliament assembly congress house conference project administration
-    bureau authority authorities station channel broadcaster newspaper magazine
-    agency reuters bbc cnn""".split()
-)
+ORG_WORDS = lexicon.words("error_org_words")
 
 
 def _words(text: str) -> list[str]:

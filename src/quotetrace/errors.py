@@ -5,6 +5,8 @@ QuotetraceError
 │   └── UnreadableArticle   one article is empty, binary, too large or undecodable
 ├── EvaluationError     a gold or prediction file is malformed
 ├── StoreError          the database cannot be opened or written
+├── LexiconError        a lexicon file is malformed (quotetrace.lexicon)
+│   └── UnknownLexicon      no lexicon file has that name
 └── FetchError          a page or feed cannot be fetched (quotetrace.fetch)
     ├── BlockedAddress      the address is refused: private, loopback, link-local, ...
     └── RobotsDisallowed    robots.txt asks us not to fetch it
@@ -29,6 +31,14 @@ class EvaluationError(QuotetraceError):
 
 class StoreError(QuotetraceError):
     """The store cannot be opened, migrated or written."""
+
+
+class LexiconError(QuotetraceError):
+    """A lexicon file (``quotetrace/lexicons/*.txt``) is malformed."""
+
+
+class UnknownLexicon(LexiconError, LookupError):
+    """No lexicon file has the name asked for."""
 
 
 class FetchError(QuotetraceError):

@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quotetrace import lexicon
 from quotetrace.error_classes import (
     false_alarm_class,
     known_name_words,
@@ -60,7 +61,7 @@ _PRONOUN_WORDS = """i me my mine myself he him his himself she her hers herself 
     who whom whose which that this these those someone somebody everyone everybody anyone
     anybody nobody"""
 PRONOUNS = frozenset(_PRONOUN_WORDS.split())
-_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_NAME_SUFFIXES = lexicon.words("name_suffixes")
 # A predicted speaker name counts as "confident" when its quote's confidence is at least this.
 NAME_CONFIDENCE = 0.6
 FIELDS = (

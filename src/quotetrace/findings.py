@@ -11,72 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from quotetrace import lexicon
 from quotetrace.model import Article, Finding, Quote
 from quotetrace.segment import paragraphs
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
 _QUOTED = re.compile(r"(?:^|(?<=[\s:(]))[\"“‘'«]\s*([^\"”’'»]{3,})")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "for",
-        "in",
-        "on",
-        "at",
-        "by",
-        "with",
-        "from",
-        "and",
-        "or",
-        "but",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "they",
-        "his",
-        "her",
-        "their",
-        "after",
-        "before",
-        "over",
-        "about",
-        "into",
-        "than",
-        "then",
-        "so",
-        "not",
-        "no",
-        "new",
-        "says",
-        "said",
-        "say",
-        "will",
-        "would",
-        "could",
-        "should",
-        "may",
-        "might",
-        "has",
-        "have",
-        "had",
-    ]
-)
+_STOP = lexicon.words("headline_stopwords")
 MIN_SHARE = 0.6  # of the headline's content words found in one attribution
 MIN_WORDS = 3
 

@@ -1,22 +1,77 @@
-"""Lexicons are data files (one entry per line, ``#`` comments); this module reads them once."""
+"""Lexicons are data files under ``quotetrace/lexicons/``; this module alone reads them, once.
+
+Every word list quotetrace uses lives in one file per concept, ``lexicons/NAME.txt``: one entry per
+line, blank lines and lines starting with ``#`` ignored, surrounding white space trimmed. An entry
+may hold several words ("according to reports"); where entries carry data, the columns are
+separated by a tab (or by white space when the line has no tab). Read them with:
+
+- ``entries(NAME)``: the entries in file order (a tuple), where order matters;
+- ``words(NAME)``: the same as a frozenset, for membership tests;
+- ``rows(NAME)``: each entry split into its columns;
+- ``pairs(NAME)``: two-column rows as a dict (first column -> second);
+- ``load()``: the cue verbs, hedges, pronouns, titles, diminutives and person nouns, typed.
+
+An unknown NAME raises ``UnknownLexicon``, a malformed file ``LexiconError``. The files are package data (pyproject.toml), read
+through ``importlib.resources``, so they work from an installed wheel as from a checkout.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
+
+from quotetrace.errors import LexiconError, UnknownLexicon
+
+
+def _file_name(name: str) -> str:
+    return name if name.endswith(".txt") else f"{name}.txt"
+
+
+@cache
+def entries(name: str) -> tuple[str, ...]:
+    """The entries of ``lexicons/NAME.txt`` in file order, inner white space kept as written."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise UnknownLexicon(f"no lexicon named {name!r}")
+    resource = resources.files("quotetrace").joinpath("lexicons", _file_name(name))
+    if not resource.is_file():
+        raise UnknownLexicon(f"no lexicon named {name!r} (looked for lexicons/{_file_name(name)})")
+    out = []
+    for line in resource.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return tuple(out)
+
+
+@cache
+def words(name: str) -> frozenset[str]:
+    """The entries of ``lexicons/NAME.txt`` as a set."""
+    return frozenset(entries(name))
+
+
+@cache
+def rows(name: str) -> tuple[tuple[str, ...], ...]:
+    """Each entry split on tabs (or on white space when it has no tab)."""
+    return tuple(tuple(e.split("\t") if "\t" in e else e.split()) for e in entries(name))
+
+
+@cache
+def pairs(name: str) -> Mapping[str, str]:
+    """Two-column rows as a read-only mapping from the first column to the second."""
+    out = {}
+    for row in rows(name):
+        if len(row) != 2:
+            raise LexiconError(f"lexicon {name!r}: expected two columns, got {row!r}")
+        out[row[0]] = row[1]
+    return MappingProxyType(out)
 
 
 def read_lexicon(name: str) -> list[list[str]]:
     """Rows of a lexicon file, split on tabs (or on white space when there are no tabs)."""
-    text = resources.files("quotetrace").joinpath("lexicons", name).read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        rows.append(line.split("\t") if "\t" in line else line.split())
-    return rows
+    return [list(row) for row in rows(name)]
 
 
 def _is_vowel(ch: str) -> bool:

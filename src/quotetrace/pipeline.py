@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
+from quotetrace import lexicon
 from quotetrace.attribute.entities import EntityFinder
 from quotetrace.attribute.ranker import SpeakerRanker, packaged_or_none
 from quotetrace.attribute.resolve import Resolver
@@ -292,12 +293,7 @@ class Pipeline:
 
 # Cue words that are more often nouns or other verbs ("United States", "the report", "go"): they
 # select a sentence for parsing only when a clause or a colon follows them.
-_AMBIGUOUS_CUES = frozenset(
-    """state report vote question attack reason protest relate order post charge request offer
-    sign rule share go continue begin point call publish text message quote cite object signal
-    counter comment answer promise pledge demand appeal plead estimate forecast defend claim
-    add find show see hear learn figure trust project back plan seek support""".split()
-)
+_AMBIGUOUS_CUES = lexicon.words("ambiguous_cues")
 
 
 def cue_word_pattern(lexicons: Lexicons, kinds: Sequence[str]) -> re.Pattern[str]:
@@ -317,8 +313,11 @@ def cue_word_pattern(lexicons: Lexicons, kinds: Sequence[str]) -> re.Pattern[str
         alternatives.append(r"\b(?:" + "|".join(map(re.escape, plain)) + r")\b")
     if guarded:
         alternatives.append(
-            r"\b(?:" + "|".join(map(re.escape, guarded)) + r")\s+(?:that|to|on|for|of|about|"
-            r"the|a|an|he|she|it|they|we|I|his|her|their|its|[A-Z]\w*|:|,)"
+            r"\b(?:"
+            + "|".join(map(re.escape, guarded))
+            + r")\s+(?:"
+            + "|".join(lexicon.entries("clause_openers"))
+            + r"|[A-Z]\w*|:|,)"
         )
     return re.compile("|".join(alternatives) or r"(?!)")
 

@@ -9,68 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from quotetrace import lexicon
 from quotetrace.model import Span
 
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sen",
-        "rep",
-        "gov",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "st",
-        "jr",
-        "sr",
-        "no",
-        "vs",
-        "etc",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "u.s",
-        "u.k",
-        "u.n",
-        "e.g",
-        "i.e",
-        "a.m",
-        "p.m",
-        "mt",
-        "ft",
-        "fig",
-        "approx",
-        "dept",
-        "est",
-        "univ",
-        "ave",
-        "blvd",
-        "rev",
-        "hon",
-        "pres",
-        "supt",
-        "messrs",
-    ]
-)
+_ABBREVIATIONS = lexicon.words("abbreviations")
 _CLOSERS = "\"'”’»)]"
 _SENTENCE_END = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s+)")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"'“‘«(\[]?[A-Z0-9À-Þ]")

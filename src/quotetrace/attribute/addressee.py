@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from quotetrace import lexicon
 from quotetrace.attribute.entities import EntityIndex
 from quotetrace.model import Party, Span
 
 _FRAMES = re.compile(
-    r"\b(?:(?:speaking|talking|spoke|talked|speak|talk|writing|wrote|said|explained|"
-    r"confirmed|revealed|announced|complained|admitted)(?:\s+exclusively|\s+directly)?\s+to"
+    r"\b(?:(?:" + "|".join(lexicon.entries("addressee_frame_verbs")) + r")"
+    r"(?:\s+exclusively|\s+directly)?\s+to"
     r"|interviewed\s+by|(?:told|tells|telling)(?!\s+by\b)"
     r"|in\s+(?:an?|the|his|her|their|its)\s+(?:exclusive\s+|open\s+|recent\s+|joint\s+|[\w-]+\s+)?"
     r"(?:interview|conversation|letter|message|e-?mail|filing|call|memo|note|submission)\s+"
@@ -26,7 +27,9 @@ _FRAMES = re.compile(
     re.I,
 )
 _STOP = re.compile(
-    r"[,;:.“”\"—–()]|\s(?:said|says|told|that|and|about|of|on|in|at|during|when|the\s+\w+\s+(?:was|were|is|are|had|has|would|will))\s"
+    r"[,;:.“”\"—–()]|\s(?:"
+    + "|".join(lexicon.entries("addressee_end_words"))
+    + r"|the\s+\w+\s+(?:was|were|is|are|had|has|would|will))\s"
 )
 _DESCRIPTION_WORDS = 6
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from quotetrace import lexicon
 from quotetrace.lexicon import Lexicons
 from quotetrace.model import Entity, Span
 from quotetrace.nlp import ParsedSentence
@@ -22,153 +23,20 @@ from quotetrace.nlp import ParsedSentence
 _NAME_WORD = (
     r"(?:(?:[A-Z]\.){2,}|(?:al-|el-|ad-|as-)?[A-Z][\w’'-]*\w(?:\.com|\.org|\.net)?|[A-Z]\.)"
 )
+_PARTICLES = "|".join(lexicon.entries("name_particles"))  # "von der Leyen", "bin Salman"
 _NAME_RUN = re.compile(
     rf"(?<![\w’'-]){_NAME_WORD}"
-    rf"(?:[ \t]+(?:(?:de|van|von|da|al|bin|ibn|del|la|le|di|du)[ \t]+)?{_NAME_WORD})*"
+    rf"(?:[ \t]+(?:(?:{_PARTICLES})[ \t]+)?{_NAME_WORD})*"
 )
 _POSSESSIVE = re.compile(r"[’']s$")
-_STOP_FIRST = frozenset(
-    [
-        "So",
-        "Though",
-        "Although",
-        "Because",
-        "Yet",
-        "Thus",
-        "Instead",
-        "Later",
-        "Earlier",
-        "Last",
-        "Next",
-        "First",
-        "Many",
-        "Some",
-        "Most",
-        "Both",
-        "Each",
-        "Every",
-        "Other",
-        "Another",
-        "Such",
-        "Several",
-        "Whether",
-        "Unlike",
-        "Like",
-        "Despite",
-        "Though",
-        "Once",
-        "Until",
-        "Unless",
-        "The",
-        "A",
-        "An",
-        "But",
-        "And",
-        "Or",
-        "If",
-        "When",
-        "While",
-        "As",
-        "At",
-        "In",
-        "On",
-        "Of",
-        "For",
-        "From",
-        "To",
-        "By",
-        "With",
-        "After",
-        "Before",
-        "Since",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "Its",
-        "He",
-        "She",
-        "They",
-        "We",
-        "I",
-        "You",
-        "His",
-        "Her",
-        "Their",
-        "Our",
-        "My",
-        "Your",
-        "There",
-        "Here",
-        "What",
-        "Who",
-        "Why",
-        "How",
-        "Where",
-        "Which",
-        "Photo",
-        "Image",
-        "Credit",
-        "Read",
-        "Trending",
-        "News",
-        "Located",
-        "Speaking",
-        "During",
-        "According",
-        "Yes",
-        "No",
-        "Not",
-        "Also",
-        "Still",
-        "Even",
-        "However",
-        "Meanwhile",
-        "Now",
-        "Then",
-        "Today",
-        "Yesterday",
-        "Tomorrow",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-    ]
-)
+_STOP_FIRST = lexicon.words("name_stop_first")
 _LOWER_CONTEXT = re.compile(r"((?:[a-z][\w.-]*\s+){1,3})$")
 # "World Health Organization (WHO)": a defined abbreviation
 _ABBREVIATION = re.compile(r"(?<!\()\(([A-Z][A-Z&]{1,6}s?)\)(?!\))")  # not "((WN))" labels
 _NAME_LINK_WORDS = frozenset("of on for and the de du des la del".split())
 # Head words after which "of"/"for"/"on" continue an organisation's name: "House of Commons
 # Library", "Centers for Disease Control and Prevention", "Commission on Presidential Debates".
-_ORG_HEADS = frozenset(
-    """house court ministry department office council committee commission conference center
-    centre centers centres institute university college school bank agency bureau board
-    association federation union foundation society organization organisation academy league
-    authority service services corps library museum church party assembly chamber secretariat
-    administration division command force forces fund trust tribunal parliament congress
-    senate army navy republic kingdom state states coalition alliance movement front""".split()
-)
+_ORG_HEADS = lexicon.words("org_heads")
 _ORG_LINK = re.compile(r"[ \t]+(of|for|on)[ \t]+(?:the[ \t]+)?")
 _AND_LINK = re.compile(r"[ \t]+(?:and|&)[ \t]+")
 _ABBR_WORD = re.compile(r"[A-Z]{2,6}")
@@ -330,12 +198,7 @@ def _title_case_lines(text: str) -> list[Span]:
     return out
 
 
-_ORG_WORDS = frozenset(
-    """inc corp corporation co ltd llc plc group party ministry department agency office council
-    committee commission court police university college school bank company news times post press
-    service services association union federation institute foundation network org board
-    government army force forces""".split()
-)
+_ORG_WORDS = lexicon.words("org_words")
 
 
 def _could_be_person(tokens: Sequence[str]) -> bool:

@@ -28,6 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from quotetrace import lexicon
 from quotetrace.attribute.entities import EntityIndex
 from quotetrace.errors import QuotetraceError
 from quotetrace.model import Party, Span
@@ -37,10 +38,7 @@ VERSION = 1
 PACKAGED = "speaker_ranker.json"
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
 _WE = re.compile(r"\b(?:we|We|us|our|Our)\b")
-_DOCUMENTS = frozenset(
-    """statement report letter notice announcement release website post tweet ruling filing
-    document memo email message study complaint lawsuit decision order survey warning""".split()
-)
+_DOCUMENTS = lexicon.words("ranker_document_nouns")
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from quotetrace import lexicon
 from quotetrace.attribute.addressee import frame_addressee, name_after_role
 from quotetrace.attribute.entities import EntityIndex
 from quotetrace.attribute.ranker import Candidate as RankCandidate
@@ -29,24 +30,15 @@ from quotetrace.nlp import ParsedSentence
 
 _AFTER_ALL = 1 << 62  # sorts after every end offset
 
-FIRST_PERSON = frozenset(
-    ["i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"]
-)
-THIRD_PERSON = {
-    "he": "m", "him": "m", "his": "m", "himself": "m",
-    "she": "f", "her": "f", "hers": "f", "herself": "f",
-    "they": "p", "them": "p", "their": "p",
-}  # fmt: skip
-MEDIA_NOUNS = frozenset(
-    """agency newspaper paper broadcaster channel network magazine website site station radio
-    television tv outlet daily tabloid programme program show podcast service""".split()
-)
+FIRST_PERSON = frozenset(p for p, (_, person) in lexicon.load().pronouns.items() if person == 1)
+THIRD_PERSON = {  # he/him/... -> "m", she/her/... -> "f", they/them/their -> "p"
+    p: gender
+    for p, (gender, person) in lexicon.load().pronouns.items()
+    if person == 3 and gender in ("m", "f", "p")
+}
+MEDIA_NOUNS = lexicon.words("media_nouns")
 # What someone issued speaks for them: "RIAA's takedown notice", "the report by Tasnim".
-DOCUMENT_NOUNS = frozenset(
-    """statement report letter notice announcement release website blog post tweet tweets
-    ruling judgment judgement filing document memo email message press study paper complaint
-    lawsuit decision order survey poll analysis transcript verdict opinion editorial""".split()
-)
+DOCUMENT_NOUNS = lexicon.words("document_nouns")
 _BY_OWNER = re.compile(r"\s+(?:by|from|of)\s+(?:the\s+)?")
 RELATIVE = frozenset(["who", "which", "that", "whom"])
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
@@ -384,7 +376,7 @@ class Resolver:
 
 _POSSESSOR = re.compile(r"(?:his|her|its|their|(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?['’]s?)\s+", re.I)
 _POSTMODIFIER = re.compile(
-    r"\s(?:of|in|from|at|by|for|within|with|on|across|near|who|which|that|whose|[a-z]+ed)\s"
+    r"\s(?:" + "|".join(lexicon.entries("postmodifier_openers")) + r"|[a-z]+ed)\s"
 )
 
 

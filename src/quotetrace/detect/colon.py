@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from quotetrace import lexicon
 from quotetrace.detect.candidate import Candidate
 from quotetrace.lexicon import Lexicons
 from quotetrace.model import Span
@@ -20,10 +21,7 @@ _LINE = re.compile(
     r"^(?P<who>[A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,4})[ \t]*:[ \t]+(?P<what>\S[^\n]{8,})$",
     re.M,
 )
-_NOT_SPEAKERS = frozenset(
-    """photo image video source note update editor related read watch listen credit caption
-    breaking exclusive opinion analysis live warning transcript q a pm am""".split()
-)
+_NOT_SPEAKERS = lexicon.words("colon_labels")
 
 
 def person_names(sentences: Iterable[ParsedSentence]) -> frozenset[str]:

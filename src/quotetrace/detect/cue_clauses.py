@@ -11,149 +11,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from quotetrace import lexicon
 from quotetrace.detect.candidate import Candidate
 from quotetrace.lexicon import Lexicons
 from quotetrace.nlp import ParsedSentence, Token
 
 # Verbs that name their addressee as the object ("told reporters", "urged Congress").
-ADDRESSEE_OBJECT = frozenset(
-    [
-        "tell",
-        "inform",
-        "assure",
-        "reassure",
-        "remind",
-        "warn",
-        "urge",
-        "ask",
-        "advise",
-        "convince",
-        "persuade",
-        "notify",
-        "order",
-        "encourage",
-        "invite",
-        "caution",
-        "brief",
-    ]
-)
+ADDRESSEE_OBJECT = lexicon.words("addressee_object_verbs")
 # Verbs whose object is the addressee only when an infinitive follows ("requested Trump to act",
 # "directed six committees to proceed"); "requested a meeting" has no addressee.
-DIRECTIVE_OBJECT = frozenset("request direct instruct implore beg challenge press".split())
+DIRECTIVE_OBJECT = lexicon.words("directive_object_verbs")
 # Verbs whose noun-phrase object is the content ("denied the claims").
-NP_CONTENT = frozenset(
-    [
-        "announce",
-        "deny",
-        "cite",
-        "mention",
-        "promise",
-        "pledge",
-        "vow",
-        "threaten",
-        "demand",
-        "request",
-        "propose",
-        "recommend",
-        "confirm",
-        "acknowledge",
-        "admit",
-        "describe",
-        "claim",
-        "allege",
-        "predict",
-        "estimate",
-        "question",
-        "dispute",
-        "tout",
-        "repeat",
-        "reiterate",
-        "reveal",
-        "disclose",
-        "accuse",
-        "label",
-        "dub",
-        "brand",
-    ]
-)
+NP_CONTENT = lexicon.words("np_content_verbs")
 # Verbs whose object is followed by the content ("accused him of lying", "called it a sham").
-OBJECT_PLUS_COMPLEMENT = frozenset("accuse call describe label dub brand blame praise".split())
+OBJECT_PLUS_COMPLEMENT = lexicon.words("object_complement_verbs")
 # Verbs whose object with an "as" complement is the content ("characterized the call as
 # “perfectly fine”", "dismissed the report as a hoax"); without "as" they are no attribution.
-AS_COMPLEMENT = frozenset(
-    """characterize characterise dismiss denounce attack slam criticize criticise
-    hail condemn""".split()
-)
+AS_COMPLEMENT = lexicon.words("as_complement_verbs")
 # "complained about X", "warned against X", "called for X": the object of the preposition
 PREP_CONTENT = frozenset("about against for of on over".split())
 # Verbs that are cues only with a clause or beside a quote, never with a bare object.
-WEAK_CUES = frozenset(
-    [
-        "continue",
-        "go",
-        "begin",
-        "offer",
-        "vote",
-        "sign",
-        "post",
-        "order",
-        "point",
-        "share",
-        "add",
-        "text",
-        "message",
-        "report",
-        "sing",
-        "project",
-        "figure",
-        "trust",
-        "see",
-        "hear",
-        "learn",
-        "find",
-        "show",
-        "rule",
-        "charge",
-        "question",
-    ]
-)
+WEAK_CUES = lexicon.words("weak_cues")
 # Stances and intentions with an object or infinitive as content (kind: thought).
-STANCE = frozenset(
-    """support oppose endorse favor favour prefer back plan seek decide intend seem appear decline
-    refuse""".split()
-)
-FINDING_VERBS = frozenset("show find suggest indicate reveal demonstrate conclude estimate".split())
-FINDING_SUBJECTS = frozenset(
-    "paper papers findings results observations measurements model models simulations".split()
-) | frozenset(
-    [
-        "poll",
-        "polls",
-        "study",
-        "studies",
-        "survey",
-        "surveys",
-        "report",
-        "reports",
-        "data",
-        "research",
-        "analysis",
-        "figures",
-        "numbers",
-        "statistics",
-        "evidence",
-        "review",
-        "investigation",
-        "audit",
-        "estimate",
-        "estimates",
-        "census",
-    ]
-)
-_SOURCE_NOUNS = frozenset(
-    """sources source officials official groups group people witnesses experts analysts reports
-    report media police authorities""".split()
-)
+STANCE = lexicon.words("stance_verbs")
+FINDING_VERBS = lexicon.words("finding_verbs")
+FINDING_SUBJECTS = lexicon.words("finding_subjects")
+_SOURCE_NOUNS = lexicon.words("source_nouns")
 NON_CONTENT_OBJECTS = frozenset(
     ["it", "this", "that", "so", "nothing", "something", "anything", "what", "which"]
 )
@@ -169,9 +52,7 @@ def is_cue_token(token: Token, lexicons: Lexicons) -> bool:
 
 
 # Verbs that are never cues by themselves (auxiliaries and copulas), even for a learned cue model.
-_NEVER_CUES = frozenset(
-    "be am is are was were been being have has had having do does did done doing".split()
-)
+_NEVER_CUES = lexicon.words("never_cues")
 
 
 def is_open_verb(token: Token) -> bool:

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import cache
-from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from quotetrace import lexicon
 from quotetrace.model import Span, Spans
 
 HEADER_LINES = 15  # byline, dateline, section label and repeated lines are looked for this far
@@ -26,24 +26,12 @@ _SEGMENT_SPLIT = re.compile(r"\s*[|•·]\s*")
 
 # --- dates -------------------------------------------------------------------------------------
 
-_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTHS = {row[0][:3]: i + 1 for i, row in enumerate(lexicon.rows("months"))}  # "jan" -> 1
+# Every name and abbreviation of a month, longest first so that "september" is tried before "sep".
+_MONTH_FORMS = sorted(
+    (form for row in lexicon.rows("months") for form in row), key=len, reverse=True
 )
+_MONTH = rf"(?P<month>{'|'.join(_MONTH_FORMS)})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _TIME = (
@@ -67,36 +55,11 @@ _DATE_FORMS = [
 ]
 # Words that may stand around a date on a dateline ("Published on Monday, ... at ...").
 # fmt: off
-_DATELINE_WORDS = frozenset((
-    "published", "updated", "posted", "last", "modified", "first", "on", "at", "date", "time",
-    "created", "am", "pm", "the", "of", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
-    "sun",
-))
-# fmt: on
-_FIXED_OFFSETS = {
-    "UTC": 0,
-    "GMT": 0,
-    "Z": 0,
-    "WET": 0,
-    "BST": 60,
-    "WEST": 60,
-    "CET": 60,
-    "CEST": 120,
-    "EET": 120,
-    "EEST": 180,
-    "MSK": 180,
-    "EST": -300,
-    "EDT": -240,
-    "CST": -360,
-    "CDT": -300,
-    "MST": -420,
-    "MDT": -360,
-    "PST": -480,
-    "PDT": -420,
-    "AEST": 600,
-    "AEDT": 660,
+_DATELINE_WORDS = lexicon.words("dateline_words") | {
+    form for row in lexicon.rows("weekdays") for form in row
 }
+# fmt: on
+_FIXED_OFFSETS = {zone: int(minutes) for zone, minutes in lexicon.rows("timezones")}
 # Abbreviations whose offset depends on the date (summer time): resolved through the tz database.
 _ZONES = {
     "ET": "America/New_York",
@@ -210,10 +173,7 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 # fmt: off
-_NAME_PARTICLES = frozenset((
-    "and", "&", "de", "del", "della", "der", "di", "da", "van", "von", "den", "la", "le", "al",
-    "el", "bin", "ibn", "dos", "du", "ter", "y",
-))
+_NAME_PARTICLES = lexicon.words("byline_name_particles")
 # fmt: on
 _NAME_END = re.compile(r",|\s[-–—]\s|\s(?:for|in|at|from)\s")
 
@@ -244,12 +204,7 @@ def parse_byline(line: str) -> str | None:
 @cache
 def furniture_pattern() -> re.Pattern[str]:
     """The boilerplate lexicon (``lexicons/boilerplate.txt``) as one compiled pattern."""
-    lexicon = resources.files("quotetrace").joinpath("lexicons/boilerplate.txt")
-    globs = []
-    for raw in lexicon.read_text(encoding="utf-8").splitlines():
-        entry = raw.strip()
-        if entry and not entry.startswith("#"):
-            globs.append(fnmatch.translate(entry.lower()))
+    globs = [fnmatch.translate(entry.lower()) for entry in lexicon.entries("boilerplate")]
     return re.compile("|".join(globs) or r"(?!)", re.DOTALL)
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any, NamedTuple
 
+from quotetrace import lexicon
 from quotetrace.store.speakers import fold
 
 MIN_TOKENS = 3  # shorter quotes are never merged
@@ -34,83 +35,19 @@ LSH_THRESHOLD = 0.5
 NUM_PERM = 128
 MAX_CANDIDATES = 1000
 
-STOPWORDS = frozenset(
-    """a about after again against all am an and any are as at be because been before being
-    both but by can could did do does doing down during each few for from further had has have
-    having he her here hers herself him himself his how i if in into is it its itself just me
-    more most my myself no nor not now of off on once only or other our ours ourselves out over
-    own same she should so some such than that the their theirs them themselves then there these
-    they this those through to too under until up very was we were what when where which while
-    who whom why will with would you your yours yourself yourselves i'm it's we're we'll i've
-    we've they're don't doesn't didn't isn't aren't wasn't weren't won't can't said says may
-    might must shall can could should would also""".split()
-)
+STOPWORDS = lexicon.words("stopwords")
 # Frequent content words: a short quote made only of these and stopwords ("what they want",
 # "end of life") is too common to identify a statement.
-COMMON = frozenset(
-    """want wants wanted need needs needed know knows knew known think thinks thought go goes
-    going gone went come comes coming came make makes made making take takes took taken get gets
-    got getting give gives gave given see sees saw seen look looks looked say saying tell told
-    work works worked call called try tried ask asked feel felt leave left put mean means meant
-    keep kept let begin began seem seems help talk turn start started show showed hear heard
-    play run move like liked live lived believe believed happen happened happens become became
-    bring brought hold held stand find found use used way ways thing things people person time
-    times year years day days week weeks month months man men woman women child children world
-    life part place case point number fact lot lots right good better best bad new old first
-    last long great little big high low small large next early late young important few many
-    much more less really well even back still just now ever never always already yet today
-    tomorrow yesterday here there end kind sort able sure true whole real okay ok yes yeah one
-    two lot everything something anything nothing everyone someone anyone thank thanks please
-    happy sorry decision question questions problem problems issue issues reason home job
-    country state government group company system program area family side house""".split()
-)
-_NEGATIONS = frozenset(
-    "not no never nothing nobody none n't don't doesn't didn't isn't aren't wasn't weren't won't "
-    "can't cannot couldn't shouldn't wouldn't".split()
-)
+COMMON = lexicon.words("common_words")
+_NEGATIONS = lexicon.words("negations")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
 _NUMBER = re.compile(r"^\d")
 
 # British → American spellings that no rule below covers.
-_SPELLINGS = {
-    "defence": "defense",
-    "offence": "offense",
-    "licence": "license",
-    "pretence": "pretense",
-    "programme": "program",
-    "programmes": "programs",
-    "grey": "gray",
-    "tyre": "tire",
-    "tyres": "tires",
-    "cheque": "check",
-    "cheques": "checks",
-    "jewellery": "jewelry",
-    "aluminium": "aluminum",
-    "whilst": "while",
-    "amongst": "among",
-    "learnt": "learned",
-    "spelt": "spelled",
-    "burnt": "burned",
-    "dreamt": "dreamed",
-    "plough": "plow",
-    "mould": "mold",
-    "manoeuvre": "maneuver",
-    "sceptical": "skeptical",
-    "storey": "story",
-    "fulfil": "fulfill",
-    "fulfils": "fulfills",
-    "enrol": "enroll",
-    "enrols": "enrolls",
-}
-_NUMBER_WORDS = {
-    word: str(i)
-    for i, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
+_SPELLINGS = lexicon.pairs("british_spellings")
+_NUMBER_WORDS = {word: str(i) for i, word in enumerate(lexicon.entries("number_words"))}
 _OUR_KEEP = frozenset({"flour", "devour", "detour", "contour", "troubadour", "paramour"})
 _OUR = re.compile(r"^(..+?)our(s|ed|ing|able|ably|ite|ites|ful|less)?$")
 _RE_END = re.compile(r"(?<=[b-df-hj-np-tv-xz])re(s?)$")

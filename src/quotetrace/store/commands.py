@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from quotetrace import lexicon
 from quotetrace.cue_model import add_cue_model_argument
 from quotetrace.errors import InputError, StoreError
 from quotetrace.kinds import kinds_argument
@@ -522,10 +523,7 @@ class BenchStore:
     megabytes: float
 
 
-_BENCH_STOPWORDS = (
-    "the of and to a in is that we it for not will be this on with are have they our was "
-    "he she as at by but from his her an or all would there their what so up out if about who"
-).split()
+_BENCH_STOPWORDS = list(lexicon.entries("frequent_words"))
 
 
 def _bench_words(rng: random.Random, size: int) -> list[str]:

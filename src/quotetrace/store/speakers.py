@@ -15,24 +15,17 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from quotetrace import lexicon
 from quotetrace.lexicon import load
 
 # Letters that NFKD does not decompose into a base letter and a mark.
 _SPECIAL = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe"}
 )
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-_PARTICLES = frozenset(
-    {"van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le", "al"}
-)
+_SUFFIXES = lexicon.words("name_suffixes")
+_PARTICLES = lexicon.words("store_name_particles")
 # Words that make a capitalised name an organisation, not a person.
-_ORG_WORDS = frozenset(
-    """ministry committee police department patrol agency office government council party union
-    service services commission court army forces force military university company corporation
-    group association institute foundation bank board administration authority authorities
-    organisation organization news agency press times post journal reuters embassy cabinet
-    parliament congress senate house kremlin white spokesperson officials""".split()
-)
+_ORG_WORDS = lexicon.words("store_org_words")
 _PERSON_LABELS = frozenset({"PERSON"})
 _UNKNOWN_LABELS = frozenset({"", "UNKNOWN"})
 _TOKEN = re.compile(r"[^\W\d_]+(?:[.'’-][^\W\d_]+)*\.?")
