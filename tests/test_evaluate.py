@@ -11,18 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quotetrace.cli.eval import add_arguments, run
 from quotetrace.errors import EvaluationError, InputError
 from quotetrace.evaluate import (
     EvalResult,
     GoldDoc,
-    add_arguments,
     jaccard,
     last_word,
     load_gold,
     load_predictions,
     pair_quotes,
     parse_gold_doc,
-    run,
     score_documents,
     span_set,
 )

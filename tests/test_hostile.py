@@ -15,7 +15,7 @@ import pytest
 from quotetrace import runner
 from quotetrace.cli import main
 from quotetrace.pipeline import Pipeline
-from quotetrace.store.commands import iter_inputs
+from quotetrace.store.inputs import iter_inputs
 from quotetrace.store.warc import WarcReport
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from quotetrace import bench_html
+from quotetrace.cli import main
 from quotetrace.errors import UnreadableArticle
 from quotetrace.ingest import (
     analyse_header,
@@ -528,7 +529,7 @@ def test_bench_html_on_a_tiny_folder(tmp_path: Path) -> None:
     assert result["tokens"]["micro"]["precision"] == pytest.approx(1.0)
     assert result["shingles"]["precision"] == pytest.approx(1.0)  # p2 predicts nothing
     assert result["shingles"]["recall"] == pytest.approx(0.5)
-    assert bench_html.main([str(tmp_path), "--limit", "1"]) == 0
+    assert main(["bench-html", str(tmp_path), "--limit", "1"]) == 0
 
 
 def test_gzipped_inputs_are_read_and_broken_ones_reported(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from test_store import make_doc
 from quotetrace.cli import main
 from quotetrace.errors import StoreError
 from quotetrace.store import Store
-from quotetrace.store.commands import format_timings, generate_store, time_queries
+from quotetrace.store.bench import format_timings, generate_store, time_queries
 from quotetrace.store.search import HOSTILE_QUERIES, check_day, fts_phrase, like_pattern
 
 

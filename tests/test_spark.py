@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from quotetrace.cli import _filter_kinds, main
-from quotetrace.kinds import DEFAULT_KINDS
+from quotetrace.cli import main
+from quotetrace.kinds import DEFAULT_KINDS, filter_kinds
 from quotetrace.model import Article, Document, Party, Quote
 from quotetrace.output.jsonl import document_to_dict
 from quotetrace.spark import rows
@@ -106,11 +106,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert main(["extract", str(news), "-o", str(reference)]) == 1  # the bad lines fail
     docs = [json.loads(line) for line in reference.read_text(encoding="utf-8").splitlines()]
     from quotetrace.pipeline import Pipeline
-    from quotetrace.store.commands import iter_inputs
+    from quotetrace.store.inputs import iter_inputs
 
     pipeline = Pipeline()
     for item in pipeline.process_all(iter_inputs([str(crawl)])):
-        docs.append(document_to_dict(_filter_kinds(item, DEFAULT_KINDS)))
+        docs.append(document_to_dict(filter_kinds(item, DEFAULT_KINDS)))
     return {"inputs": [str(news), str(crawl)], "docs": docs, "root": root}
 
 

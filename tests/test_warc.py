@@ -13,7 +13,7 @@ from warcio.warcwriter import WARCWriter
 from quotetrace.cli import main
 from quotetrace.model import Article, Document, Failure
 from quotetrace.store import Store
-from quotetrace.store.commands import iter_inputs
+from quotetrace.store.inputs import iter_inputs
 from quotetrace.store.warc import WarcReport, is_warc, iter_warc
 
 PAGE = b"""<html><head><title>Mayor vows to finish bridge</title></head><body><article>

@@ -9,11 +9,12 @@ The public surface is pinned by ``tests/test_api.py``::
 from quotetrace.errors import (
     EvaluationError,
     InputError,
+    LimitExceeded,
     QuotetraceError,
     StoreError,
     UnreadableArticle,
 )
-from quotetrace.limits import LimitExceeded, Limits
+from quotetrace.limits import Limits
 from quotetrace.model import (
     Article,
     Document,

@@ -5,7 +5,6 @@ same run. Each measurement runs in a fresh process so that peak memory is its ow
 
 from __future__ import annotations
 
-import argparse
 import json
 import multiprocessing as mp
 import resource
@@ -79,43 +78,3 @@ def measure(mode: str, rows: list[dict[str, Any]], jobs: int = 1) -> dict[str, A
     result["docs_per_s"] = len(rows) / result["seconds"]
     result["chars_per_s"] = chars / result["seconds"]
     return result
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--corpus", type=Path, default=DEFAULT_CORPUS, help="JSONL with a text field"
-    )
-    parser.add_argument("--limit", type=int, default=None, help="first N articles only")
-    parser.add_argument("--jobs", "-j", type=int, default=2, help="workers for the parallel run")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-
-
-def run(args: argparse.Namespace) -> int:
-    if not args.corpus.exists():
-        print(f"quotetrace bench: corpus not found: {args.corpus}")
-        return 2
-    rows = load_texts(args.corpus, args.limit)
-    results = [measure("spacy-full", rows), measure("quotetrace", rows, 1)]
-    if args.jobs > 1:
-        results.append(measure("quotetrace", rows, args.jobs))
-    base = results[0]["seconds"]
-    for r in results:
-        r["speedup_vs_spacy_full"] = base / r["seconds"]
-    if args.json:
-        print(
-            json.dumps(
-                {"docs": len(rows), "chars": sum(len(r["text"]) for r in rows), "results": results},
-                indent=2,
-            )
-        )
-        return 0
-    print(
-        f"{len(rows)} documents, {sum(len(r['text']) for r in rows):,} characters ({args.corpus})"
-    )
-    print(f"{'run':<24}{'docs/s':>9}{'chars/s':>12}{'seconds':>9}{'peak MB':>9}{'speed-up':>10}")
-    for r in results:
-        name = r["mode"] + (f" --jobs {r['jobs']}" if r["mode"] != "spacy-full" else "")
-        print(f"{name:<24}{r['docs_per_s']:>9.1f}{r['chars_per_s']:>12,.0f}{r['seconds']:>9.1f}"
-              f"{r['peak_mb']:>9.0f}{r['speedup_vs_spacy_full']:>9.2f}x")  # fmt: skip
-    print("(model load time excluded from the one-process runs; --jobs includes worker start-up)")
-    return 0

@@ -13,14 +13,11 @@ The folder holds ``html/<hash>.html.gz`` and ``ground-truth.json`` (``{hash: {"a
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import re
-import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from statistics import fmean
 from typing import Any
@@ -112,55 +109,3 @@ def score_html_benchmark(folder: Path, limit: int | None = None) -> dict[str, An
             "f1": 2 * sh_p * sh_r / (sh_p + sh_r) if sh_p + sh_r else 0.0,
         },
     }
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "folder",
-        nargs="?",
-        type=Path,
-        default=DEFAULT_FOLDER,
-        help=f"benchmark folder with html/ and ground-truth.json (default: {DEFAULT_FOLDER})",
-    )
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N pages")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-
-
-def run(args: argparse.Namespace) -> int:
-    folder: Path = args.folder
-    if not (folder / "ground-truth.json").is_file():
-        print(f"error: {folder}/ground-truth.json not found", file=sys.stderr)
-        return 2
-    result = score_html_benchmark(folder, args.limit)
-    if args.json:
-        print(json.dumps(result, indent=2))
-        return 0
-    print(
-        f"{result['pages']} pages, {len(result['failures'])} failed, "
-        f"{result['pages_per_second']:.1f} pages/s"
-    )
-    for name, figures in (
-        ("tokens macro", result["tokens"]["macro"]),
-        ("tokens micro", result["tokens"]["micro"]),
-        ("shingles (benchmark)", result["shingles"]),
-    ):
-        print(
-            f"{name:<22} precision={figures['precision']:.3f}  "
-            f"recall={figures['recall']:.3f}  F1={figures['f1']:.3f}"
-        )
-    for key, reason in result["failures"].items():
-        print(f"failed {key}: {reason}")
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="quotetrace bench-html",
-        description="Score HTML ingest on the article-extraction benchmark.",
-    )
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -9,8 +9,6 @@ did not finish in 300 s.
 
 from __future__ import annotations
 
-import argparse
-import math
 import time
 
 DEFAULT_MARKS = "1000,2000,5000,10000,20000,50000"
@@ -27,21 +25,6 @@ def nested_text(depth: int) -> str:
     opens = "".join(("“" if i % 2 == 0 else "‘") + f"Name{i} said " for i in range(depth))
     closes = "".join(("”" if i % 2 == 0 else "’") for i in reversed(range(depth)))
     return "Anna Berg said " + opens + "yes." + closes + " on Monday.\n"
-
-
-def _sizes(value: str) -> list[int]:
-    try:
-        sizes = [int(v) for v in value.split(",") if v.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a comma list of numbers: {value!r}") from None
-    if not sizes or any(s <= 0 for s in sizes):
-        raise argparse.ArgumentTypeError("sizes must be positive")
-    return sizes
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--marks", type=_sizes, default=_sizes(DEFAULT_MARKS), metavar="N,N,…")
-    parser.add_argument("--nesting", type=_sizes, default=_sizes(DEFAULT_NESTING), metavar="N,N,…")
 
 
 def measure(kind: str, sizes: list[int]) -> list[tuple[int, int, int, float]]:
@@ -62,20 +45,3 @@ def measure(kind: str, sizes: list[int]) -> list[tuple[int, int, int, float]]:
             raise RuntimeError(f"{kind} {size}: {doc.error}")
         rows.append((size, len(text), len(doc.quotes), seconds))
     return rows
-
-
-def run(args: argparse.Namespace) -> int:
-    for kind, sizes, label in (
-        ("marks", args.marks, "quote marks"),
-        ("nesting", args.nesting, "nesting levels"),
-    ):
-        print(f"{label:>14}  {'chars':>9}  {'quotes':>7}  {'seconds':>8}  growth k")
-        previous: tuple[int, float] | None = None
-        for size, chars, quotes, seconds in measure(kind, sizes):
-            growth = ""
-            if previous is not None and seconds > 0 and previous[1] > 0:
-                growth = f"{math.log(seconds / previous[1]) / math.log(size / previous[0]):.2f}"
-            print(f"{size:>14,}  {chars:>9,}  {quotes:>7,}  {seconds:>8.2f}  {growth}", flush=True)
-            previous = (size, seconds)
-        print()
-    return 0

@@ -13,7 +13,6 @@ may train on are too small, and weights trained on PolNeAR may not be redistribu
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,17 +22,13 @@ from typing import Any
 
 from quotetrace.detect.candidate import Candidate
 from quotetrace.detect.cue_clauses import CueClauseDetector
-from quotetrace.errors import QuotetraceError
+from quotetrace.errors import BadModel
 from quotetrace.model import Span
 from quotetrace.nlp import ParsedSentence, Token
 
 FORMAT = "quotetrace-cue-model"
 VERSION = 1
 _QUOTE_CHARS = frozenset('"“”‘’«»„')
-
-
-class BadModel(QuotetraceError):
-    """The cue-model file is missing, unreadable or not a quotetrace cue model."""
 
 
 @dataclass(frozen=True)
@@ -88,16 +83,6 @@ class CueModel:
             return cls(weights, float(raw["bias"]), float(raw["threshold"]), raw.get("meta", {}))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BadModel(f"{path}: malformed cue model ({exc})") from exc
-
-
-def add_cue_model_argument(parser: argparse.ArgumentParser) -> None:
-    """``--cue-model FILE``, the same for every command that extracts."""
-    parser.add_argument(
-        "--cue-model",
-        metavar="FILE",
-        help="a cue model from `quotetrace train`: it judges the clause of every verb, listed "
-        "cue or not (every sentence is parsed: slower)",
-    )
 
 
 def _subject_class(detector: CueClauseDetector, sent: ParsedSentence, tok: Token) -> str:

@@ -3,13 +3,23 @@
 QuotetraceError
 ├── InputError          a user's input cannot be read (missing file, bad JSON line, ...)
 │   └── UnreadableArticle   one article is empty, binary, too large or undecodable
+│       └── LimitExceeded       one article is over a cap of ``Limits``
 ├── EvaluationError     a gold or prediction file is malformed
 ├── StoreError          the database cannot be opened or written
 ├── LexiconError        a lexicon file is malformed (quotetrace.lexicon)
 │   └── UnknownLexicon      no lexicon file has that name
-└── FetchError          a page or feed cannot be fetched (quotetrace.fetch)
-    ├── BlockedAddress      the address is refused: private, loopback, link-local, ...
-    └── RobotsDisallowed    robots.txt asks us not to fetch it
+├── FetchError          a page or feed cannot be fetched (quotetrace.fetch)
+│   ├── BlockedAddress      the address is refused: private, loopback, link-local, ...
+│   └── RobotsDisallowed    robots.txt asks us not to fetch it
+├── ModelNotInstalled   the spaCy model package is missing
+├── BadModel            a cue-model file is missing, unreadable or not a cue model
+├── BadRanker           a speaker-ranker file is missing, unreadable or not a ranker
+├── TrainingError       the gold cannot train a cue model
+├── RankerTrainingError the gold cannot train a speaker ranker
+└── SparkUnavailable    PySpark or Java is missing, or Spark did not start
+
+The modules that raise them re-export them under their old names (``quotetrace.cue_model.BadModel``
+is ``quotetrace.errors.BadModel``).
 """
 
 
@@ -23,6 +33,10 @@ class InputError(QuotetraceError):
 
 class UnreadableArticle(InputError):
     """One article cannot be processed; the batch records it and goes on."""
+
+
+class LimitExceeded(UnreadableArticle):
+    """An article is over one of the ``Limits``."""
 
 
 class EvaluationError(QuotetraceError):
@@ -59,3 +73,28 @@ class BlockedAddress(FetchError):
 
 class RobotsDisallowed(FetchError):
     """The site's robots.txt disallows the URL for our user agent."""
+
+
+class ModelNotInstalled(QuotetraceError):
+    """The spaCy model package is missing: reinstall with `make setup`."""
+
+
+class BadModel(QuotetraceError):
+    """The cue-model file is missing, unreadable or not a quotetrace cue model."""
+
+
+class BadRanker(QuotetraceError):
+    """The speaker-ranker file is missing, unreadable or not a quotetrace speaker ranker."""
+
+
+class TrainingError(QuotetraceError):
+    """The gold cannot train a model (no documents, or no positive or no negative clause)."""
+
+
+class RankerTrainingError(QuotetraceError):
+    """The gold cannot train a speaker ranker (no documents or no usable groups)."""
+
+
+class SparkUnavailable(QuotetraceError):
+    """PySpark (the quotetrace[spark] extra) or a Java runtime is missing, or Spark did not
+    start."""

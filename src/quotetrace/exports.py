@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quotetrace import __version__
-from quotetrace.errors import EvaluationError, InputError
+from quotetrace.errors import EvaluationError, InputError, StoreError
 from quotetrace.model import Document
 from quotetrace.store.cluster import load_trace
 
@@ -486,3 +486,78 @@ def read_json(path: str) -> Any:
             return json.load(fh)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"cannot read {path}: {exc}") from exc
+
+
+# --- from the store: which quotes, and the document of each format ------------------------------
+
+FORMATS = ("claimreview", "annotations", "labelstudio")
+
+
+def select_quote_ids(
+    store: Any,
+    *,
+    quote: str | None = None,
+    search: str | None = None,
+    speaker: str | None = None,
+    limit: int = 200,
+) -> list[str] | None:
+    """The store quote ids of one quote (its id or any wording), of a search, or of a speaker;
+    None for the whole store."""
+    if quote:
+        row = store.conn.execute("SELECT id FROM quotes WHERE id = ?", (quote,)).fetchone()
+        if row is not None:
+            return [row[0]]
+        found = store.trace(quote)
+        if found is None:
+            raise StoreError(f"no stored quote matches {quote!r}")
+        return [found.first.quote_id]
+    if search is not None or speaker:
+        if limit < 1:
+            raise InputError("--limit must be at least 1")
+        hits = store.search(search or "", speaker=speaker, limit=limit)
+        return [h.quote_id for h in hits]
+    return None
+
+
+def articles_of(store: Any, quote_ids: list[str] | None) -> list[str]:
+    """The ids of the articles holding ``quote_ids`` (every article for None), in store order."""
+    if quote_ids is None:
+        return [r[0] for r in store.conn.execute("SELECT id FROM articles ORDER BY seq")]
+    seen: dict[str, None] = {}
+    for qid in quote_ids:
+        row = store.conn.execute("SELECT article_id FROM quotes WHERE id = ?", (qid,)).fetchone()
+        if row is not None:
+            seen.setdefault(row[0], None)
+    return list(seen)
+
+
+def export_document(
+    store: Any, fmt: str, quote_ids: list[str] | None, *, single: bool = False
+) -> tuple[Any, int]:
+    """The JSON document of ``fmt`` (one of ``FORMATS``) for the selected quotes, and how many
+    quotes it holds. ``single``: one quote was asked for, so claimreview gives one object."""
+    if fmt == "claimreview":
+        ids = quote_ids
+        if ids is None:
+            ids = [r[0] for r in store.conn.execute("SELECT id FROM quotes ORDER BY pk")]
+        reviews = claim_reviews(store.conn, ids)
+        body: Any = reviews[0] if single and reviews else reviews
+        return body, len(reviews)
+    items: list[Any] = []
+    n = 0
+    for article_id in articles_of(store, quote_ids):
+        loaded = store.document(article_id)
+        if loaded is None:
+            continue
+        doc, store_ids = loaded
+        if fmt == "annotations":
+            found = web_annotations(doc, store_ids, quote_ids)
+            items.extend(found)
+            n += len(found)
+        else:
+            items.append(labelstudio_task(doc))
+            n += len(doc.quotes)
+    if fmt == "annotations":
+        label = f"quotetrace quotes from {store.path}"
+        return annotation_collection(items, label), n
+    return items, n

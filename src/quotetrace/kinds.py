@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quotetrace.model import Document
 
 ALL_KINDS = ("speech", "writing", "thought", "perception", "finding")
 DEFAULT_KINDS = ("speech", "writing")  # what users mean by quotes
@@ -21,9 +26,12 @@ def parse_kinds(value: str) -> tuple[str, ...]:
     return kinds
 
 
-def kinds_argument(value: str) -> tuple[str, ...]:
-    """``parse_kinds`` for argparse, which shows this message instead of a generic one."""
-    try:
-        return parse_kinds(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
+def filter_kinds(doc: Document, kinds: Sequence[str]) -> Document:
+    """``doc`` with only the quotes of ``kinds``; a kept quote whose parent is dropped loses it."""
+    if set(kinds) >= set(ALL_KINDS):
+        return doc
+
+    keep = [q for q in doc.quotes if q.kind in kinds]
+    ids = {q.id for q in keep}
+    keep = [q if q.parent is None or q.parent in ids else replace(q, parent=None) for q in keep]
+    return replace(doc, quotes=tuple(keep))

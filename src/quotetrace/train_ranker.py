@@ -11,25 +11,17 @@ the top-scored candidate is right, against the rules' choice on the same groups.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from quotetrace.attribute.ranker import SpeakerRanker
-from quotetrace.errors import QuotetraceError
-from quotetrace.evaluate import GoldDoc, _names_agree, load_gold, pair_quotes, span_set
+from quotetrace.errors import RankerTrainingError
+from quotetrace.evaluate import GoldDoc, names_agree, pair_quotes, span_set
 from quotetrace.model import Article
 from quotetrace.pipeline import Pipeline
 from quotetrace.progress import progress
-
-
-class RankerTrainingError(QuotetraceError):
-    """The gold cannot train a speaker ranker (no documents or no usable groups)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +52,7 @@ def groups_of(pipeline: Pipeline, gold: GoldDoc, doc: int) -> list[Group]:
         if j < 0.5 or name is None or pi not in collected:
             continue
         cands = collected[pi]
-        rows = tuple((c.features, _names_agree(c.party.name, name)) for c in cands)
+        rows = tuple((c.features, names_agree(c.party.name, name)) for c in cands)
         if len(rows) < 2 or not any(right for _, right in rows):
             continue
         rule = next(
@@ -140,34 +132,3 @@ def train(
     ):
         groups += groups_of(own, gold, i)
     return fit(groups, c=c)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("gold", nargs="+", help="gold files with speaker_name (FORMAT.md §1)")
-    parser.add_argument("--output", "-o", required=True, help="where to write the ranker (JSON)")
-    parser.add_argument(
-        "--c", type=float, default=1.0, help="inverse regularisation strength (default 1.0)"
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
-    output = Path(args.output)
-    folder = output.resolve().parent
-    if output.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise RankerTrainingError(f"cannot write the ranker to {args.output}: not a writable path")
-    golds = [doc for path in args.gold for doc in load_gold(path)]
-    ranker, report = train(golds, c=args.c)
-    ranker.save(output)
-    seconds = time.perf_counter() - started
-    print(
-        f"trained on {len(golds)} documents: {report['groups']} quotes with a speaker choice, "
-        f"{report['candidates']} candidates, {report['features']} features, in {seconds:.0f} s"
-    )
-    if "cv_folds" in report:
-        print(
-            f"{report['cv_folds']}-fold cross-validation: the ranker picks a right name for "
-            f"{report['cv_ranker_right']} %, the rules for {report['cv_rules_right']} %"
-        )
-    print(f"wrote {args.output}")
-    return 0

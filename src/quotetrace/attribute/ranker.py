@@ -30,7 +30,7 @@ from typing import Any
 
 from quotetrace import lexicon
 from quotetrace.attribute.entities import EntityIndex
-from quotetrace.errors import QuotetraceError
+from quotetrace.errors import BadRanker
 from quotetrace.model import Party, Span
 
 FORMAT = "quotetrace-speaker-ranker"
@@ -40,10 +40,6 @@ _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
 _WE = re.compile(r"\b(?:we|We|us|our|Our)\b")
 _DOCUMENTS = lexicon.words("ranker_document_nouns")
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
-
-
-class BadRanker(QuotetraceError):
-    """The speaker-ranker file is missing, unreadable or not a quotetrace speaker ranker."""
 
 
 @dataclass(frozen=True)
@@ -110,17 +106,6 @@ def packaged_or_none() -> SpeakerRanker | None:
     if not (resources.files("quotetrace") / "models" / PACKAGED).is_file():
         return None
     return SpeakerRanker.packaged()
-
-
-def add_speaker_ranker_argument(parser: Any) -> None:
-    """``--speaker-ranker``, the same for every command that extracts."""
-    parser.add_argument(
-        "--speaker-ranker",
-        metavar="FILE|none",
-        default=None,
-        help="the learned speaker ranker: a file from `quotetrace train-speakers`, or 'none' for "
-        "the rules alone (default: the packaged ranker, when quotetrace ships one)",
-    )
 
 
 def load_ranker_option(value: str | None) -> SpeakerRanker | str | None:

@@ -10,11 +10,8 @@ Arrow transfer and the Parquet writes. Peak memory is sampled from /proc over th
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import shutil
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -130,48 +127,3 @@ def spark_run(folder: Path, out: Path, cores: int) -> dict[str, Any]:
     finally:
         spark.stop()
     return {"seconds": seconds, "quotes": summary.quotes, "peak_mb": memory.peak_kb / 1024}
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="JSONL articles")
-    parser.add_argument(
-        "--articles", type=int, default=2000, help="repeat the corpus to this many (default 2000)"
-    )
-    parser.add_argument("--files", type=int, default=8, help="input files (Spark tasks)")
-    parser.add_argument("--cores", default="1,2", help="local cores to measure (default 1,2)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-
-
-def run(args: argparse.Namespace) -> int:
-    from quotetrace.errors import InputError
-
-    if not args.corpus.is_file():
-        raise InputError(f"no corpus at {args.corpus} (give --corpus FILE.jsonl)")
-    folder = Path(tempfile.mkdtemp(prefix="quotetrace-bench-spark-"))
-    try:
-        inputs = folder / "in"
-        inputs.mkdir()
-        articles, chars = make_corpus(args.corpus, args.articles, args.files, inputs)
-        results = []
-        for cores in [int(c) for c in str(args.cores).split(",") if c.strip()]:
-            found = spark_run(inputs, folder / f"out-{cores}", cores)
-            results.append({"run": f"spark local[{cores}]", "cores": cores, **found})
-        found = single_process(inputs)
-        results.insert(0, {"run": "extract, one process", "cores": 1, **found})
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    for row in results:
-        row["docs_per_s"] = articles / row["seconds"]
-        row["chars_per_s"] = chars / row["seconds"]
-        row["docs_per_core_s"] = row["docs_per_s"] / row["cores"]
-    if args.json:
-        print(json.dumps({"articles": articles, "chars": chars, "runs": results}, indent=2))
-        return 0
-    print(f"{articles} articles, {chars:,} characters, {args.files} files")
-    print(f"{'run':<22} {'s':>8} {'docs/s':>8} {'chars/s':>10} {'docs/s/core':>12} {'peak MB':>8}")
-    for row in results:
-        print(
-            f"{row['run']:<22} {row['seconds']:>8.1f} {row['docs_per_s']:>8.2f} "
-            f"{row['chars_per_s']:>10,.0f} {row['docs_per_core_s']:>12.2f} {row['peak_mb']:>8.0f}"
-        )
-    return 0

@@ -25,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 
 from quotetrace.cue_model import CueModel
+from quotetrace.kinds import filter_kinds
 from quotetrace.model import Article, Failure
 from quotetrace.options import PipelineOptions
 from quotetrace.spark import rows
@@ -142,7 +143,7 @@ def _split(entry: str) -> tuple[str, str | None]:
 
 def _read(path: str) -> Iterator[Article | Failure]:
     """The articles of one file, streamed; a remote file is first copied to local disk."""
-    from quotetrace.store.commands import iter_inputs
+    from quotetrace.store.inputs import iter_inputs
     from quotetrace.store.warc import WarcReport, is_warc
 
     path, name = _split(path)
@@ -195,8 +196,6 @@ def file_rows(
     path: str, options: PipelineOptions, model: CueModel | None
 ) -> Iterator[dict[str, Any]]:
     """``ARTICLE_ROW`` dicts for every article of one file; never raises for a bad article."""
-    from quotetrace.cli import _filter_kinds
-
     pipeline = _pipeline(options, model)
     articles = _read(path)
     path = _split(path)[0]
@@ -217,7 +216,7 @@ def file_rows(
             continue
         _die_once()
         try:
-            doc = _filter_kinds(pipeline.process(item), options.kinds)
+            doc = filter_kinds(pipeline.process(item), options.kinds)
             yield rows.document_row(doc)
         except Exception as exc:  # the pipeline catches its own; this is the last line
             reason = f"internal error ({type(exc).__name__}): {exc}"[:300]

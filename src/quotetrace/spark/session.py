@@ -10,16 +10,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from quotetrace.errors import QuotetraceError
+from quotetrace.errors import SparkUnavailable
 
 # A test hook: when set, the first Python worker to reach an article creates this file and exits
 # at once (os._exit), as a killed worker would; Spark retries its task. Never set it in production.
 KILL_ONCE_ENV = "QUOTETRACE_SPARK_KILL_ONCE"
-
-
-class SparkUnavailable(QuotetraceError):
-    """PySpark (the quotetrace[spark] extra) or a Java runtime is missing, or Spark did not
-    start."""
 
 
 def package_zip(folder: str | os.PathLike[str]) -> Path:

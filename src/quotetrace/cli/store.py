@@ -1,51 +1,47 @@
 """The store's commands: ingest, speakers, search, trace, export, bench-search, cluster-eval.
 
-Each command is an ``add_arguments(parser)`` and a ``run(args) -> exit code`` pair that cli.py
-wires in. Only this module of the store prints. Exit codes follow cli.py: 0 done, 1 some articles
-failed (or nothing matched), 2 the command could not run.
+Each command is an ``add_*_arguments(parser)`` and a ``run_*(args) -> exit code`` pair that
+``add_commands`` wires in. Exit codes: 0 done, 1 some articles failed (or nothing matched), 2 the
+command could not run.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import datetime
 import itertools
 import json
-import math
 import os
-import random
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from quotetrace import lexicon
-from quotetrace.cue_model import add_cue_model_argument
+from quotetrace.cli.args import (
+    add_limit_arguments,
+    add_pipeline_arguments,
+    kinds_argument,
+    limits_from_args,
+    pipeline_options,
+)
+from quotetrace.cli.export import add_selection_arguments, write_export
+from quotetrace.cli.fetch import add_fetch_arguments, web_source
 from quotetrace.errors import InputError, StoreError
-from quotetrace.kinds import kinds_argument
+from quotetrace.exports import FORMATS
 from quotetrace.model import Article, Failure
 from quotetrace.progress import progress
-
-DEFAULT_DB = "quotetrace.db"
-
+from quotetrace.store.bench import format_timings, generate_store, time_queries
+from quotetrace.store.files import DEFAULT_DB, open_existing
+from quotetrace.store.inputs import iter_inputs
+from quotetrace.store.parquet import write_parquet
 
 # --- shared -------------------------------------------------------------------------------------
 
 
-def _db_argument(parser: argparse.ArgumentParser) -> None:
+def db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=DEFAULT_DB, help=f"the store (default {DEFAULT_DB})")
-
-
-def _open_existing(path: str) -> Any:
-    from quotetrace.store import Store
-
-    if path != ":memory:" and not Path(path).is_file():
-        raise StoreError(f"no store at {path}; create it with: quotetrace ingest PATH --db {path}")
-    return Store.open(path)
 
 
 def _day(value: str) -> str:
@@ -104,42 +100,10 @@ def _write_rows(out: TextIO, rows: list[dict[str, Any]], fmt: str) -> None:
 # --- ingest -------------------------------------------------------------------------------------
 
 
-def iter_inputs(
-    paths: Sequence[str], *, report: Any = None, stdin: Any = None, limits: Any = None
-) -> Iterator[Article | Failure]:
-    """Everything ``quotetrace extract`` reads, plus .warc and .warc.gz files (also in folders
-    and globs), in order."""
-    from quotetrace.ingest import INPUT_SUFFIXES, iter_articles, read_file, unique_ids
-    from quotetrace.ingest.paths import InputFile, PathProblem, expand
-    from quotetrace.limits import DEFAULT_LIMITS
-    from quotetrace.store.warc import WARC_SUFFIXES, is_warc, iter_warc
-
-    limits = limits or DEFAULT_LIMITS
-
-    # folders and globs walked as for extract (links followed once, special files refused);
-    # files read with the id extract gives them; an id given twice (outside WARC crawls, where a
-    # later capture of a page replaces it) is an error line
-    def items() -> Iterator[Article | Failure | _Crawled]:
-        for item in expand(paths, INPUT_SUFFIXES + WARC_SUFFIXES):
-            if isinstance(item, PathProblem):
-                yield Failure(item.name, item.reason, item.source)
-            elif isinstance(item, InputFile) and is_warc(item.path):
-                for record in iter_warc(item.path, report=report):
-                    yield _Crawled(record) if isinstance(record, Article) else record
-            elif isinstance(item, InputFile):
-                yield from read_file(item.path, limits, item.name)
-            else:
-                yield from iter_articles(["-"], stdin=stdin, limits=limits)
-
-    for item in unique_ids(items()):
-        yield item.article if isinstance(item, _Crawled) else item
-
-
-class _Crawled:
-    """A WARC article, exempt from the duplicate-id check (a later capture replaces a page)."""
-
-    def __init__(self, article: Article) -> None:
-        self.article = article
+INGEST_KINDS_HELP = (
+    "kinds of attribution to analyse: comma list or 'all' (default speech,writing; "
+    "'all' also finds thoughts and findings, and is slower)"
+)
 
 
 def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
@@ -153,34 +117,23 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FEED_URL",
         help="an RSS/Atom feed or a sitemap: fetch the articles it links to (repeatable)",
     )
-    _db_argument(parser)
+    db_argument(parser)
     parser.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
-    parser.add_argument(
-        "--kinds",
-        type=kinds_argument,
-        default=("speech", "writing"),
-        help="kinds of attribution to analyse: comma list or 'all' (default speech,writing; "
-        "'all' also finds thoughts and findings, and is slower)",
-    )
     parser.add_argument(
         "--force",
         action="store_true",
         help="extract unchanged articles again and replace their quotes (after an upgrade, or "
         "with a new cue model)",
     )
-    add_cue_model_argument(parser)
+    add_pipeline_arguments(parser, kinds_help=INGEST_KINDS_HELP)
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
-    from quotetrace.fetch.commands import add_fetch_arguments
-
     add_fetch_arguments(parser)
-    from quotetrace.limits import add_limit_arguments
-
     add_limit_arguments(parser)
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from quotetrace.fetch import commands as fetch_commands
-    from quotetrace.limits import limits_from_args
+    from quotetrace.fetch.sources import is_url, load_pages, remember
+    from quotetrace.fetch.watch import web_summary
     from quotetrace.runner import run_pipeline
     from quotetrace.store import Store
     from quotetrace.store.warc import WarcReport
@@ -190,10 +143,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     if not args.paths and not args.feed:
         raise InputError("give files, folders or URLs to ingest, or --feed FEED_URL")
     web = _web_source(args)
-    if args.cue_model:
-        from quotetrace.cue_model import CueModel
-
-        CueModel.load(args.cue_model)  # a bad model stops the command before the run starts
+    options = pipeline_options(args)
+    options.check()  # a bad model stops the command before the run starts
     with Store.open(args.db) as store:
         known = store.fingerprints()
         run_id = store.start_run("ingest", args.paths)
@@ -211,21 +162,20 @@ def run_ingest(args: argparse.Namespace) -> int:
                 yield item
 
         items: Iterable[Article | Failure] = iter_inputs(
-            [p for p in args.paths if web is None or not fetch_commands.is_url(p)],
+            [p for p in args.paths if web is None or not is_url(p)],
             report=report,
             stdin=sys.stdin.buffer,
             limits=limits_from_args(args),
         )
         if web is not None:
             web.stored = set(known)
-            web.pages = fetch_commands.load_pages(store.conn)
-            urls = [p for p in args.paths if fetch_commands.is_url(p)]
+            web.pages = load_pages(store.conn)
+            urls = [p for p in args.paths if is_url(p)]
             items = itertools.chain(items, web.articles(urls), web.feed_articles(args.feed))
         docs: Iterable[Any] = run_pipeline(
             fresh(items),
             jobs=args.jobs,
-            kinds=args.kinds,
-            cue_model=args.cue_model,
+            options=options,
             limits=limits_from_args(args),
         )
         show = args.progress if args.progress is not None else sys.stderr.isatty()
@@ -235,10 +185,10 @@ def run_ingest(args: argparse.Namespace) -> int:
             tally[outcome] += 1
             if web is not None and outcome != "failed":
                 for record in web.stored_ok(doc.article.id):
-                    fetch_commands.remember(store.conn, record)
+                    remember(store.conn, record)
         if web is not None:
             for record in web.flush():
-                fetch_commands.remember(store.conn, record)
+                remember(store.conn, record)
             web.fetcher.close()
         if tally["new"] or tally["replaced"] or tally["re-extracted"]:
             store.settle()  # speakers and clusters independent of the order of ingest
@@ -255,31 +205,30 @@ def run_ingest(args: argparse.Namespace) -> int:
     if report.records:
         print(f"quotetrace: {report.summary()}", file=sys.stderr)
     if web is not None:
-        print(f"quotetrace: {fetch_commands.web_summary(web.tally)}", file=sys.stderr)
+        print(f"quotetrace: {web_summary(web.tally)}", file=sys.stderr)
     return 1 if tally["failed"] or (web is not None and web.tally["feeds failed"]) else 0
 
 
 def _web_source(args: argparse.Namespace) -> Any:
     """A WebSource when URLs or feeds are among the inputs (nothing is fetched otherwise)."""
-    from quotetrace.fetch import commands as fetch_commands
+    from quotetrace.fetch.sources import is_url
 
-    if not args.feed and not any(fetch_commands.is_url(p) for p in args.paths):
+    if not args.feed and not any(is_url(p) for p in args.paths):
         return None
-    fetcher = fetch_commands.Fetcher(fetch_commands.policy_from_args(args), log=fetch_commands.log)
-    return fetch_commands.WebSource(fetcher, log=fetch_commands.log)
+    return web_source(args)
 
 
 # --- speakers -----------------------------------------------------------------------------------
 
 
 def add_speakers_arguments(parser: argparse.ArgumentParser) -> None:
-    _db_argument(parser)
+    db_argument(parser)
     parser.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
     parser.add_argument("--limit", type=_count, default=None, help="show only the first N")
 
 
 def run_speakers(args: argparse.Namespace) -> int:
-    with _open_existing(args.db) as store:
+    with open_existing(args.db) as store:
         found = store.speakers()[: args.limit]
     if args.format == "table":
         rows = [
@@ -305,7 +254,7 @@ def run_speakers(args: argparse.Namespace) -> int:
 
 def add_search_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", help="words to find (any string; empty matches every quote)")
-    _db_argument(parser)
+    db_argument(parser)
     parser.add_argument("--speaker", help="a speaker, in any spelling")
     parser.add_argument("--outlet", help="part of an outlet's name")
     parser.add_argument("--since", type=_day, help="published on or after YYYY[-MM[-DD]]")
@@ -324,7 +273,7 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    with _open_existing(args.db) as store:
+    with open_existing(args.db) as store:
         hits = store.search(
             args.text,
             speaker=args.speaker,
@@ -355,7 +304,7 @@ def run_search(args: argparse.Namespace) -> int:
 
 def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", help="a quote (any wording of it), a quote id or a cluster id")
-    _db_argument(parser)
+    db_argument(parser)
     parser.add_argument("--format", choices=("table", "json"), default="table")
 
 
@@ -371,7 +320,7 @@ def trace_to_dict(found: Any) -> dict[str, Any]:
 
 
 def run_trace(args: argparse.Namespace) -> int:
-    with _open_existing(args.db) as store:
+    with open_existing(args.db) as store:
         found = store.trace(args.text)
     if found is None:
         print("quotetrace: no stored quote matches", file=sys.stderr)
@@ -417,78 +366,28 @@ def run_trace(args: argparse.Namespace) -> int:
 
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
-    from quotetrace import export_commands
-
     parser.add_argument(
         "--format",
-        choices=("jsonl", "csv", "parquet", *export_commands.FORMATS),
+        choices=("jsonl", "csv", "parquet", *FORMATS),
         default="jsonl",
         help="jsonl, csv, parquet: every quote; claimreview: schema.org ClaimReview JSON-LD; "
         "annotations: W3C Web Annotations; labelstudio: Label Studio tasks with pre-annotations",
     )
-    _db_argument(parser)
+    db_argument(parser)
     parser.add_argument("--output", "-o", help="write here (required for parquet)")
-    export_commands.add_selection_arguments(parser)
-
-
-def _write_parquet(rows: Iterator[dict[str, Any]], path: str, batch: int = 50_000) -> int:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    spans = pa.list_(pa.list_(pa.int64()))
-    schema = pa.schema(
-        [
-            ("quote_id", pa.string()),
-            ("article_id", pa.string()),
-            ("quote_local_id", pa.string()),
-            ("type", pa.string()),
-            ("kind", pa.string()),
-            ("text", pa.string()),
-            ("content", spans),
-            ("cue", spans),
-            ("speaker_mention", spans),
-            ("speaker_as_written", pa.string()),
-            ("speaker_id", pa.string()),
-            ("speaker", pa.string()),
-            ("addressee_name", pa.string()),
-            ("parent_id", pa.string()),
-            ("hedge", pa.string()),
-            ("confidence", pa.float64()),
-            ("cluster_id", pa.string()),
-            ("cluster_size", pa.int64()),
-            ("published", pa.string()),
-            ("outlet", pa.string()),
-            ("url", pa.string()),
-            ("title", pa.string()),
-        ]
-    )
-    total = 0
-    with pq.ParquetWriter(path, schema) as writer:
-        chunk: list[dict[str, Any]] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= batch:
-                writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
-                total += len(chunk)
-                chunk = []
-        if chunk or total == 0:
-            writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
-            total += len(chunk)
-    return total
+    add_selection_arguments(parser)
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from quotetrace import export_commands
-
-    if args.format in export_commands.FORMATS:
-        with _open_existing(args.db) as store:
-            return export_commands.write_export(args, store)
+    if args.format in FORMATS:
+        with open_existing(args.db) as store:
+            return write_export(args, store)
     if args.format == "parquet" and not args.output:
         raise StoreError("parquet is binary: give a file with --output")
-    with _open_existing(args.db) as store:
+    with open_existing(args.db) as store:
         rows = store.export()
         if args.format == "parquet":
-            n = _write_parquet(rows, args.output)
+            n = write_parquet(rows, args.output)
         else:
             out = _output(args.output)
             n = 0
@@ -513,248 +412,6 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 # --- bench-search and cluster-eval --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BenchStore:
-    quotes: int
-    articles: int
-    seconds: float
-    megabytes: float
-
-
-_BENCH_STOPWORDS = list(lexicon.entries("frequent_words"))
-
-
-def _bench_words(rng: random.Random, size: int) -> list[str]:
-    """Pronounceable made-up words: a Zipf-ranked vocabulary after the stopwords."""
-    consonants, vowels = "bcdfghjklmnprstvwz", "aeiou"
-    words: dict[str, None] = {}
-    while len(words) < size:
-        syllables = rng.randint(1, 4)
-        words["".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(syllables))] = None
-    return _BENCH_STOPWORDS + list(words)
-
-
-def generate_store(path: str, n: int, *, seed: int = 1, per_article: int = 10) -> BenchStore:
-    """A store of ``n`` generated quotes (Zipf-distributed made-up words, 2,000 speakers,
-    25 outlets, three years of dates), written with executemany in one transaction. The quotes
-    are not clustered against each other: the store is for timing search."""
-    from quotetrace.model import content_hash
-    from quotetrace.store import Store
-
-    started = time.perf_counter()
-    rng = random.Random(seed)
-    words = _bench_words(rng, 20_000)
-    cum = list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(words))))
-    outlets = [f"Outlet {name.title()}" for name in words[60:85]]
-    names = [
-        (w1.title(), w2.title()) for w1, w2 in zip(words[100:2100], words[2100:4100], strict=True)
-    ]
-    speakers = [
-        (
-            content_hash("speaker", f"p:{last.lower()}:{first[0].lower()}"),
-            f"p:{last.lower()}:{first[0].lower()}",
-            last.lower(),
-            first[0].lower(),
-            1,
-            f"{first} {last}",
-        )
-        for first, last in names
-    ]
-    kinds = ["speech"] * 7 + ["writing"] * 2 + ["thought"]
-    store = Store.open(path)
-    conn = store.conn
-    conn.execute("PRAGMA cache_size = -262144")  # 256 MB: the random-key indexes stay in memory
-    conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(
-        "INSERT OR IGNORE INTO speakers(id, key, surname, initial, is_person, name) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        speakers,
-    )
-    made = 0
-    article_no = 0
-    while made < n:
-        articles, quotes, spans, clusters = [], [], [], []
-        for _ in range(1000):
-            if made >= n:
-                break
-            article_no += 1
-            aid = f"bench-{article_no}"
-            day = 1 + rng.randrange(3 * 365)
-            date = (datetime.date(2019, 1, 1) + datetime.timedelta(days=day)).isoformat()
-            pieces, offset = [], 0
-            for local in range(1, min(per_article, n - made) + 1):
-                made += 1
-                tokens = rng.choices(words, cum_weights=cum, k=rng.randint(6, 30))
-                text = " ".join(tokens).capitalize()
-                qid = content_hash("bench-quote", aid, str(local))
-                speaker = speakers[rng.randrange(len(speakers))]
-                quotes.append(
-                    (
-                        made,
-                        qid,
-                        aid,
-                        f"q{local}",
-                        "direct",
-                        rng.choice(kinds),
-                        text,
-                        offset,
-                        offset + len(text),
-                        speaker[5],
-                        None,
-                        speaker[0],
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        0.9,
-                        "bench",
-                        qid,
-                        "",
-                    )
-                )
-                spans.append((made, "content", 0, offset, offset + len(text)))
-                clusters.append((qid,))
-                pieces.append(text)
-                offset += len(text) + 2
-            body = "\n\n".join(pieces)
-            articles.append(
-                (
-                    aid,
-                    content_hash(body),
-                    article_no,
-                    f"Article {article_no}",
-                    None,
-                    f"https://example.org/{article_no}",
-                    rng.choice(outlets),
-                    "bench",
-                    date,
-                    date,
-                    date,
-                    body,
-                    len(pieces),
-                    len(pieces),
-                    0,
-                    0,
-                    None,
-                )
-            )
-        conn.executemany(
-            "INSERT INTO articles(id, fingerprint, seq, title, author, url, outlet, source, "
-            "published, published_iso, published_date, text, n_quotes, n_spans, n_entities, "
-            "n_mentions, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            articles,
-        )
-        conn.executemany("INSERT INTO clusters(id) VALUES (?)", clusters)
-        conn.executemany(
-            "INSERT INTO quotes(pk, id, article_id, local_id, type, kind, text, start, end, "
-            "speaker_name, speaker_entity, speaker_id, addressee_name, parent_id, hedge, "
-            "occasion, said_on, confidence, evidence, cluster_id, norm) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            quotes,
-        )
-        conn.executemany(
-            "INSERT INTO quote_spans(quote_pk, role, seq, start, end) VALUES (?, ?, ?, ?, ?)",
-            spans,
-        )
-    conn.execute(
-        "DELETE FROM speakers WHERE id NOT IN "
-        "(SELECT speaker_id FROM quotes WHERE speaker_id IS NOT NULL)"
-    )
-    conn.execute("COMMIT")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.close()
-    size = os.path.getsize(path) / 1e6
-    return BenchStore(made, article_no, time.perf_counter() - started, size)
-
-
-def _bench_queries(path: str, count: int, seed: int) -> list[tuple[str, dict[str, Any]]]:
-    """(category, search keyword arguments) for ``count`` queries drawn from the store."""
-    from quotetrace.store.search import HOSTILE_QUERIES
-
-    rng = random.Random(seed + 1)
-    with _open_existing(path) as store:
-        top = store.conn.execute("SELECT max(pk) FROM quotes").fetchone()[0] or 0
-        pks = [rng.randint(1, top) for _ in range(count)] if top else []
-        texts = [
-            r[0]
-            for pk in pks
-            for r in store.conn.execute("SELECT text FROM quotes WHERE pk = ?", (pk,))
-        ]
-        speakers = [r[0] for r in store.conn.execute("SELECT name FROM speakers LIMIT 500")]
-        outlets = [
-            r[0] for r in store.conn.execute("SELECT DISTINCT outlet FROM articles LIMIT 50")
-        ]
-    queries: list[tuple[str, dict[str, Any]]] = []
-    for i, text in enumerate(texts):
-        tokens = text.lower().split()
-        start = rng.randrange(max(1, len(tokens) - 3))
-        kind = i % 5
-        if kind == 0:
-            queries.append(("one word", {"text": rng.choice(tokens)}))
-        elif kind == 1:
-            queries.append(("phrase", {"text": " ".join(tokens[start : start + 3])}))
-        elif kind == 2:
-            phrase = " ".join(tokens[start : start + 2])
-            queries.append(("phrase + speaker", {"text": phrase, "speaker": rng.choice(speakers)}))
-        elif kind == 3:
-            queries.append(
-                (
-                    "word + outlet, dates, kind",
-                    {
-                        "text": rng.choice(tokens),
-                        "outlet": rng.choice(outlets) if outlets else None,
-                        "since": "2020-01-01",
-                        "until": "2020-12-31",
-                        "kinds": ("speech", "writing"),
-                    },
-                )
-            )
-        else:
-            queries.append(
-                (
-                    "phrase, newest first",
-                    {"text": " ".join(tokens[start : start + 2]), "sort": "newest"},
-                )
-            )
-    queries += [("hostile", {"text": q}) for q in HOSTILE_QUERIES]
-    return queries
-
-
-def time_queries(path: str, count: int, *, seed: int = 1) -> dict[str, list[float]]:
-    """Seconds per query, by category (and "all"), each query run once on a warm store."""
-    queries = _bench_queries(path, count, seed)
-    timings: dict[str, list[float]] = {"all": []}
-    with _open_existing(path) as store:
-        store.search("warm up", limit=20)
-        for category, kwargs in queries:
-            started = time.perf_counter()
-            store.search(**kwargs, limit=20)
-            elapsed = time.perf_counter() - started
-            timings.setdefault(category, []).append(elapsed)
-            timings["all"].append(elapsed)
-    return timings
-
-
-def _percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
-
-
-def format_timings(built: BenchStore, timings: dict[str, list[float]]) -> str:
-    lines = [
-        f"store: {built.quotes} quotes, {built.articles} articles, {built.megabytes:.0f} MB "
-        f"(generated in {built.seconds:.1f} s)",
-        f"{'queries':<28} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}",
-    ]
-    for category, values in sorted(timings.items(), key=lambda kv: (kv[0] != "all", kv[0])):
-        lines.append(
-            f"{category:<28} {len(values):>5} {1000 * _percentile(values, 0.5):>9.2f} "
-            f"{1000 * _percentile(values, 0.95):>9.2f} {1000 * max(values):>9.2f}"
-        )
-    return "\n".join(lines)
 
 
 def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
@@ -833,7 +490,7 @@ COMMANDS: tuple[tuple[str, str, Any, Any], ...] = (
 
 
 def add_commands(sub: Any) -> None:
-    """Add every store command to cli.py's subparsers."""
+    """Add every store command to the subparsers of ``quotetrace.cli``."""
     for name, help_text, add_arguments, run in COMMANDS:
         parser = sub.add_parser(name, help=help_text)
         add_arguments(parser)

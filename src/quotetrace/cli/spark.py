@@ -1,7 +1,7 @@
 """The Spark commands: ``spark extract``, ``spark cluster``, ``load`` and ``bench-spark``.
 
-Each is an ``add_arguments(parser)`` and ``run(args) -> exit code`` pair; ``add_commands`` wires
-them into cli.py's subparsers. Only this module of the spark package prints.
+Each is an ``add_*_arguments(parser)`` and ``run_*(args) -> exit code`` pair; ``add_commands``
+wires them into the subparsers of ``quotetrace.cli``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ import argparse
 import sys
 from typing import Any
 
-from quotetrace.options import PipelineOptions, add_pipeline_arguments
+from quotetrace.cli.args import add_pipeline_arguments, pipeline_options
+from quotetrace.cli.bench import add_bench_spark_arguments, run_bench_spark
+from quotetrace.errors import InputError
+from quotetrace.store.files import DEFAULT_DB, open_existing
 
 
 def _master_argument(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +36,7 @@ def _conf(values: list[str]) -> dict[str, str]:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise argparse.ArgumentTypeError(f"--conf {item!r}: expected KEY=VALUE")
+            raise InputError(f"--conf {item!r}: expected KEY=VALUE")
         conf[key.strip()] = value
     return conf
 
@@ -54,15 +57,15 @@ def add_extract_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--batch-size", type=int, default=32, help="articles per Arrow batch (default 32)"
     )
-    add_pipeline_arguments(parser)
+    add_pipeline_arguments(parser, speaker_ranker=False)
 
 
 def run_extract(args: argparse.Namespace) -> int:
     from quotetrace.spark.extract import run_extract as extract
     from quotetrace.spark.session import get_session
 
-    options = PipelineOptions.from_args(args)
-    options.load_cue_model()  # a bad model stops the command before Spark starts
+    options = pipeline_options(args)
+    options.check()  # a bad model stops the command before Spark starts
     spark = get_session(args.master, "quotetrace extract", conf=_conf(args.conf))
     try:
         summary = extract(spark, args.paths, args.out, options, batch_size=args.batch_size)
@@ -122,9 +125,7 @@ def run_cluster(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     if args.compare_db:
-        from quotetrace.store.commands import _open_existing
-
-        with _open_existing(args.compare_db) as store:
+        with open_existing(args.compare_db) as store:
             theirs = {
                 (article, start, text): cluster
                 for article, start, text, cluster in store.conn.execute(
@@ -151,7 +152,7 @@ def add_load_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "folder", metavar="DIR", help="the --out folder of `quotetrace spark extract`"
     )
-    parser.add_argument("--db", default="quotetrace.db", help="the store (default quotetrace.db)")
+    parser.add_argument("--db", default=DEFAULT_DB, help=f"the store (default {DEFAULT_DB})")
     parser.add_argument(
         "--force", action="store_true", help="replace the quotes of unchanged articles too"
     )
@@ -201,10 +202,8 @@ def add_commands(sub: Any) -> None:
     )
     add_load_arguments(lo)
     lo.set_defaults(func=run_load)
-    from quotetrace.spark import bench
-
     be = sub.add_parser(
         "bench-spark", help="docs/s and chars/s of spark extract (1 and 2 cores) beside extract"
     )
-    bench.add_arguments(be)
-    be.set_defaults(func=bench.run)
+    add_bench_spark_arguments(be)
+    be.set_defaults(func=run_bench_spark)

@@ -9,13 +9,14 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quotetrace.cli.args import pipeline_options
 from quotetrace.errors import InputError
 
 if TYPE_CHECKING:
     from quotetrace.pipeline import Pipeline
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="FILE", help="a quotetrace store, for search and trace")
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
@@ -67,10 +68,9 @@ def _load_examples(db: str, pipeline: Pipeline) -> None:
             store.ingest_document(item)
 
 
-def run(args: argparse.Namespace) -> int:
+def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from quotetrace.pipeline import Pipeline
     from quotetrace.web.app import LOOPBACK_HOSTS, create_app
     from quotetrace.web.follow import FetchSettings
 
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         db = args.db
         if args.examples:
             db = db or str(Path(scratch) / "examples.db")
-            pipeline = Pipeline()
+            pipeline = pipeline_options(args).pipeline()
             _load_examples(db, pipeline)
             print(f"quotetrace: the bundled examples are in the store {db}", file=sys.stderr)
         # On this machine only, refuse other Host names too (DNS rebinding).

@@ -1,6 +1,6 @@
-"""The fetching side of the command line: URL inputs for ``extract`` and ``ingest``, ``--feed``,
-and ``watch``. Nothing is fetched unless one of these commands is given a URL or a feed.
-"""
+"""The fetching side of the command line: the fetch flags of ``extract`` and ``ingest`` (URL
+inputs, ``--feed``), and ``watch``. Nothing is fetched unless one of these commands is given a URL
+or a feed."""
 
 from __future__ import annotations
 
@@ -8,30 +8,14 @@ import argparse
 import re
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
+from quotetrace.cli.args import kinds_argument, pipeline_options
 from quotetrace.errors import InputError, QuotetraceError, StoreError
 from quotetrace.fetch.client import DEFAULT_USER_AGENT, Fetcher, FetchPolicy
-from quotetrace.fetch.sources import Backoff, FeedState, WebSource, is_url, load_pages, remember
-
-__all__ = [
-    "Fetcher",
-    "WebSource",
-    "add_fetch_arguments",
-    "add_watch_arguments",
-    "is_url",
-    "load_pages",
-    "log",
-    "policy_from_args",
-    "read_inputs",
-    "remember",
-    "run_watch",
-    "web_summary",
-]
-from quotetrace.model import Article, Failure
+from quotetrace.fetch.sources import Backoff, FeedState, WebSource, load_pages
+from quotetrace.fetch.watch import read_feed_list, watch_round, web_summary
+from quotetrace.store.files import DEFAULT_DB
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
 _UNIT = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
@@ -80,42 +64,19 @@ def policy_from_args(args: argparse.Namespace) -> FetchPolicy:
 
 
 def log(message: str) -> None:
+    """What the fetcher and the web source report as they go, on stderr."""
     print(f"quotetrace: {message}", file=sys.stderr, flush=True)
 
 
-def read_inputs(
-    paths: Sequence[str],
-    source: WebSource | None,
-    local: Callable[[Sequence[str]], Iterator[Article | Failure]],
-) -> Iterator[Article | Failure]:
-    """Local paths through ``local`` and URLs through ``source``, in the order given."""
-    for raw in paths:
-        if is_url(raw):
-            if source is None:
-                raise InputError("URLs need a fetcher")  # a bug in the caller
-            yield from source.articles([raw])
-        else:
-            yield from local([raw])
-
-
-def web_summary(tally: Counter[str]) -> str:
-    keys = ("feeds read", "feeds failed", "fetched", "unchanged", "failed", "unreadable")
-    parts = [f"{tally[k]} {k}" for k in keys]
-    if tally["feeds unchanged"]:
-        parts.insert(1, f"{tally['feeds unchanged']} feeds unchanged")
-    for extra in ("disallowed", "backing off"):
-        if tally[extra]:
-            parts.append(f"{tally[extra]} {extra}")
-    return "web: " + ", ".join(parts)
+def web_source(args: argparse.Namespace) -> WebSource:
+    """A WebSource with the fetch flags of ``args``, logging to stderr."""
+    return WebSource(Fetcher(policy_from_args(args), log=log), log=log)
 
 
 # -- watch ---------------------------------------------------------------------------------------
 
 
 def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
-    from quotetrace.kinds import kinds_argument
-    from quotetrace.store.commands import DEFAULT_DB
-
     parser.add_argument("feeds", help="a file with one feed or sitemap URL per line (# comments)")
     parser.add_argument("--db", default=DEFAULT_DB, help=f"the store (default {DEFAULT_DB})")
     parser.add_argument(
@@ -133,49 +94,12 @@ def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
     add_fetch_arguments(parser)
 
 
-def read_feed_list(path: str) -> list[str]:
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the feed list {path}: {exc}") from exc
-    feeds = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    bad = [f for f in feeds if not is_url(f)]
-    if bad:
-        raise InputError(f"{path}: not http(s) URLs: {', '.join(bad[:3])}")
-    return feeds
-
-
-def watch_round(
-    store: Any,
-    source: WebSource,
-    feeds: Sequence[str],
-    pipeline: Any,
-) -> Counter[str]:
-    """One round: read every feed, fetch new or changed articles, store them. Returns the
-    store outcomes (new, replaced, failed, ...) merged with the source's web tally."""
-    tally: Counter[str] = Counter()
-    run_id = store.start_run("watch", list(feeds))
-    entries = source.feed_entries(feeds)
-    for doc in pipeline.process_all(source.articles(entries)):
-        outcome = store.ingest_document(doc, run_id=run_id)
-        tally[outcome] += 1
-        if outcome != "failed":
-            for record in source.stored_ok(doc.article.id):
-                remember(store.conn, record)
-    for record in source.flush():
-        remember(store.conn, record)
-    store.finish_run(run_id, dict(tally))
-    tally.update({f"web {k}": v for k, v in source.tally.items()})
-    return tally
-
-
 def run_watch(
     args: argparse.Namespace,
     *,
     sleep: Callable[[float], None] = time.sleep,
     fetcher: Fetcher | None = None,
 ) -> int:
-    from quotetrace.pipeline import Pipeline
     from quotetrace.store import Store
 
     rounds = 1 if args.once else args.rounds
@@ -185,7 +109,7 @@ def run_watch(
     if not feeds:
         raise InputError(f"{args.feeds} lists no feeds")
     Store.open(args.db).close()  # a store that cannot be opened stops the command here
-    pipeline = Pipeline(kinds=args.kinds)
+    pipeline = pipeline_options(args).pipeline()
     own = fetcher is None
     fetcher = fetcher or Fetcher(policy_from_args(args), log=log)
     backoff = Backoff()
