@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from quotetrace.detect.candidate import Candidate, contains, hull, overlap
+from quotetrace.detect.evidence import Evidence
 from quotetrace.detect.quotemarks import MarkedQuote
 from quotetrace.merge import Draft
 
@@ -57,9 +58,7 @@ def reference_merge(
             and prev.marked is not None
             and marked[prev.marked].parent == marked[index].parent
         ):
-            kept[-1] = replace(
-                prev, content=prev.content + cand.content, evidence=prev.evidence + "+split"
-            )
+            kept[-1] = replace(prev, content=prev.content + cand.content, splits=prev.splits + 1)
             continue
         kept.append(cand)
     direct_spans = [(hull(c.content), c) for c in kept]
@@ -174,7 +173,7 @@ def _nest(cands: list[Candidate], marked: Sequence[MarkedQuote]) -> list[Draft]:
                 other.type == "direct"
                 and cand.type == "direct"
                 and cand.marked is not None
-                and other.evidence != "transcript-turn"
+                and other.evidence is not Evidence.TRANSCRIPT_TURN
             ):
                 inner = marked[cand.marked]
                 if other.marked is None or not _is_ancestor(marked, other.marked, inner):

@@ -4,6 +4,7 @@ mixed quotes and nesting."""
 from __future__ import annotations
 
 from quotetrace.detect.candidate import Candidate
+from quotetrace.detect.evidence import Evidence
 from quotetrace.detect.quotemarks import find_marked_quotes
 from quotetrace.merge import merge
 
@@ -16,7 +17,7 @@ def _direct(text: str, marked_index: int, cue: str, *, occurrence: int = 0) -> C
     return Candidate(
         content=quotes[marked_index].content,
         type="direct",
-        evidence="test",
+        evidence=Evidence.DIRECT_CUE_AFTER,
         cue=((start, start + len(cue)),),
         marked=marked_index,
     )
@@ -28,7 +29,7 @@ def _clause(text: str, content: str, cue: str) -> Candidate:
     return Candidate(
         content=((start, start + len(content)),),
         type="indirect",
-        evidence="test",
+        evidence=Evidence.CUE_CLAUSE,
         cue=((c, c + len(cue)),),
         full_content=(start, start + len(content)),
     )
@@ -40,6 +41,7 @@ def test_split_quote_around_one_cue_is_one_quote() -> None:
     drafts = merge(text, marked, [_direct(text, 0, "said"), _direct(text, 1, "said")], [])
     assert len(drafts) == 1
     assert len(drafts[0].cand.content) == 2
+    assert drafts[0].cand.label == "direct:cue-after+split"
 
 
 def test_clause_that_is_the_quote_is_only_evidence() -> None:
@@ -63,7 +65,7 @@ def test_negated_clause_is_dropped() -> None:
     clause = Candidate(
         content=((text.index("the border"), len(text) - 1),),
         type="indirect",
-        evidence="test",
+        evidence=Evidence.CUE_CLAUSE,
         cue=((text.index("say"), text.index("say") + 3),),
         negated=True,
     )

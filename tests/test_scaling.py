@@ -11,6 +11,7 @@ from reference_merge import reference_merge
 from quotetrace.bench_scaling import marks_text, nested_text
 from quotetrace.context import _union
 from quotetrace.detect.candidate import Candidate, contains, overlap
+from quotetrace.detect.evidence import Evidence
 from quotetrace.detect.quotemarks import MAX_NESTING, find_marked_quotes
 from quotetrace.intervals import IntervalIndex
 from quotetrace.merge import merge
@@ -62,7 +63,7 @@ def merge_inputs(draw: st.DrawFn) -> tuple[str, list, list, list, list]:  # type
     direct = []
     for i, q in enumerate(marked):
         if draw(st.booleans()):
-            evidence = draw(st.sampled_from(["direct:cue", "direct:no-cue"]))
+            evidence = draw(st.sampled_from([Evidence.DIRECT_CUE_AFTER, Evidence.DIRECT_NO_CUE]))
             direct.append(Candidate(q.content, "direct", evidence, cue=cue(), marked=i))
     clauses = []
     for _ in range(draw(st.integers(0, 8))):
@@ -73,7 +74,7 @@ def merge_inputs(draw: st.DrawFn) -> tuple[str, list, list, list, list]:  # type
             Candidate(
                 content,
                 draw(st.sampled_from(["indirect", "mixed"])),
-                "clause",
+                Evidence.CUE_CLAUSE,
                 cue=cue(),
                 speaker=(span(),) if draw(st.booleans()) else (),
                 kind=kind,
@@ -83,7 +84,8 @@ def merge_inputs(draw: st.DrawFn) -> tuple[str, list, list, list, list]:  # type
             )
         )
     turns = [
-        Candidate((span(),), "direct", "transcript-turn") for _ in range(draw(st.integers(0, 2)))
+        Candidate((span(),), "direct", Evidence.TRANSCRIPT_TURN)
+        for _ in range(draw(st.integers(0, 2)))
     ]
     return text, marked, direct, clauses, turns
 

@@ -116,7 +116,7 @@ def clause_features(
     """The features of one cue clause; the same function serves training and extraction.
     ``quoted``: the spans of the article's marked quotes (a cue inside one is quoted speech)."""
     lemma = cand.cue_lemma or tok.lower
-    rule = cand.evidence.split(":", 1)[-1]
+    rule = cand.rule
     listed = "listed" if tok.lower in detector.lex.cue_form else "open"
     subject = _subject_class(detector, sent, tok)
     children = sent.children(tok.i)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from quotetrace.detect.candidate import Candidate, contains, hull, overlap
+from quotetrace.detect.evidence import Evidence
 from quotetrace.detect.quotemarks import MarkedQuote
 from quotetrace.intervals import IntervalIndex
 
@@ -77,9 +78,7 @@ def merge(
             and prev.marked is not None
             and marked[prev.marked].parent == marked[index].parent
         ):
-            kept[-1] = replace(
-                prev, content=prev.content + cand.content, evidence=prev.evidence + "+split"
-            )
+            kept[-1] = replace(prev, content=prev.content + cand.content, splits=prev.splits + 1)
             continue
         kept.append(cand)
     direct_spans = [(hull(c.content), c) for c in kept]
@@ -203,7 +202,7 @@ def _nest(cands: list[Candidate], marked: Sequence[MarkedQuote]) -> list[Draft]:
         for c in cands
     ]
     # direct quotes (not interview turns) hold a direct quote only as a marked ancestor
-    chained = [c.type == "direct" and c.evidence != "transcript-turn" for c in cands]
+    chained = [c.type == "direct" and c.evidence is not Evidence.TRANSCRIPT_TURN for c in cands]
     every = IntervalIndex(holders)
     free = [j for j in range(len(cands)) if not chained[j]]
     unchained = IntervalIndex([holders[j] for j in free])

@@ -23,6 +23,7 @@ from quotetrace.detect.candidate import Candidate, hull
 from quotetrace.detect.colon import ColonDetector, person_names
 from quotetrace.detect.cue_clauses import CueClauseDetector
 from quotetrace.detect.direct import DirectQuoteDetector
+from quotetrace.detect.evidence import Evidence
 from quotetrace.detect.quotemarks import find_marked_quotes
 from quotetrace.detect.transcript import TranscriptDetector
 from quotetrace.errors import QuotetraceError
@@ -220,7 +221,7 @@ class Pipeline:
                     ),
                     kind=cand.kind,  # type: ignore[arg-type]
                     confidence=res.confidence,
-                    evidence=cand.evidence,
+                    evidence=cand.label,
                 )
             )
         quotes = self.context(text, quotes, entity_index, sentences, para_spans, published)
@@ -238,7 +239,7 @@ class Pipeline:
             return listed, listed
         listed, judged = [], []
         for sent, tok, cand in self.clauses.verb_clauses(text, parsed, every_verb=True):
-            if not cand.evidence.startswith("open-cue"):
+            if cand.evidence is not Evidence.OPEN_CUE:
                 listed.append(cand)
             features = clause_features(self.clauses, text, sent, tok, cand, quoted)
             if self.cue_model.accepts(features):
@@ -333,7 +334,7 @@ def join_turns(text: str, quotes: list[Quote]) -> list[Quote]:
             prev is not None
             and q.parent is None
             and q.type == prev.type == "direct"
-            and q.evidence == "direct:no-cue"
+            and q.evidence == Evidence.DIRECT_NO_CUE
             and q.cue
             and q.cue == prev.cue
         ):

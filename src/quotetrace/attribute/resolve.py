@@ -23,6 +23,7 @@ from quotetrace.attribute.entities import EntityIndex
 from quotetrace.attribute.ranker import Candidate as RankCandidate
 from quotetrace.attribute.ranker import Context, SpeakerRanker, candidates, choose
 from quotetrace.detect.candidate import contains, hull
+from quotetrace.detect.evidence import Evidence
 from quotetrace.lexicon import Lexicons
 from quotetrace.merge import Draft
 from quotetrace.model import Entity, Party, Span, Spans
@@ -116,7 +117,7 @@ class Resolver:
             inherited_cue: tuple[Span, ...] = ()
             if cand.speaker:
                 speaker = self._resolve(state, cand.speaker, parent, enclosing, cand.speaker_anchor)
-                if cand.evidence == "transcript-turn" and cand.speaker_name_hint:
+                if cand.evidence is Evidence.TRANSCRIPT_TURN and cand.speaker_name_hint:
                     # an interviewer's label ("((WN))" is Wikinews) names no one in the text
                     speaker = Party(cand.speaker, cand.speaker_name_hint, None)
                 elif (
@@ -132,7 +133,7 @@ class Resolver:
                 speaker, inherited_cue = self._from_context(state, drafts, out, i)
                 conf *= 0.8 if speaker else 1.0
             if (self.ranker is not None or self.collected is not None) and not (
-                cand.evidence == "transcript-turn" and cand.speaker_name_hint
+                cand.evidence is Evidence.TRANSCRIPT_TURN and cand.speaker_name_hint
             ):
                 previous = next(
                     (

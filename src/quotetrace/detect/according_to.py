@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from quotetrace.detect import confidence as conf
 from quotetrace.detect.candidate import Candidate
-from quotetrace.detect.cue_clauses import CueClauseDetector, _span_of, _trim
+from quotetrace.detect.cue_clauses import CueClauseDetector
+from quotetrace.detect.evidence import Evidence
+from quotetrace.detect.grammar import span_of, trim
 from quotetrace.nlp import ParsedSentence
 
 
@@ -40,10 +43,10 @@ class AccordingToDetector:
                     # "… according to CNN who reported that …": the relative clause is CNN's
                     # own attribution, even where the parse hung it elsewhere
                     rest = [t for t in rest if t.i < tok.i]
-                span = _span_of(rest)
+                span = span_of(rest)
                 if span is None:
                     continue
-                start, end = _trim(text, *span)
+                start, end = trim(text, *span)
                 if end - start < 8:
                     continue
                 speaker = self._clauses.mention_span(sent, source)
@@ -62,14 +65,14 @@ class AccordingToDetector:
                     Candidate(
                         content=((start, end),),
                         type="indirect",
-                        evidence="according-to",
+                        evidence=Evidence.ACCORDING_TO,
                         cue=((tok.start, to.end),),
                         cue_lemma="according to",
                         speaker=(speaker,) if speaker else (),
                         kind=kind,
                         sentence=(sent.start, sent.end),
                         full_content=(start, end),
-                        confidence=0.7,
+                        confidence=conf.ACCORDING_TO,
                     )
                 )
         return out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quotetrace.detect import confidence as conf
+from quotetrace.detect.evidence import ClauseRule, Evidence
 from quotetrace.model import Span, Spans
 
 
@@ -11,7 +13,7 @@ from quotetrace.model import Span, Spans
 class Candidate:
     content: Spans
     type: str  # direct | indirect | mixed
-    evidence: str  # the detector and rule that proposed it
+    evidence: Evidence  # the detector rule that proposed it
     cue: Spans = ()
     cue_lemma: str | None = None
     speaker: Spans = ()  # the mention as written
@@ -23,7 +25,20 @@ class Candidate:
     negated: bool = False
     full_content: Span | None = None  # the whole complement before nested clauses were cut
     marked: int | None = None  # index of the MarkedQuote a direct quote comes from
-    confidence: float = 0.5
+    confidence: float = conf.DEFAULT
+    rule: ClauseRule | None = None  # a clause's content rule (and a direct quote's, through it)
+    via: Evidence | None = None  # Evidence.DIRECT_CLAUSE: the evidence of the clause it hangs on
+    splits: int = 0  # spans of the same quote the merge step joined to the first one
+
+    @property
+    def label(self) -> str:
+        """The evidence as the output writes it: "cue-clause:ccomp", "direct:cue-after+split"."""
+        parts = [self.evidence.value]
+        if self.via is not None:
+            parts.append(self.via.value)
+        if self.rule is not None:
+            parts.append(self.rule.value)
+        return ":".join(parts) + "+split" * self.splits
 
     @property
     def start(self) -> int:

@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 from quotetrace import lexicon
+from quotetrace.detect import confidence as conf
 from quotetrace.detect.candidate import Candidate
+from quotetrace.detect.evidence import Evidence
 from quotetrace.lexicon import Lexicons
 from quotetrace.model import Span
 from quotetrace.nlp import ParsedSentence
@@ -62,13 +64,13 @@ class ColonDetector:
                 Candidate(
                     content=((what_start, what_end),),
                     type="indirect",
-                    evidence="colon-line",
+                    evidence=Evidence.COLON_LINE,
                     cue=((colon, colon + 1),),
                     cue_lemma=":",
                     speaker=(m.span("who"),),
                     sentence=(m.start(), m.end()),
                     full_content=(what_start, what_end),
-                    confidence=0.5,
+                    confidence=conf.COLON_LINE,
                 )
             )
         return out

@@ -12,7 +12,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 from quotetrace import lexicon
+from quotetrace.detect import confidence as conf
 from quotetrace.detect.candidate import Candidate
+from quotetrace.detect.evidence import ClauseRule, Evidence
+from quotetrace.detect.grammar import first_token, span_of, trim
 from quotetrace.lexicon import Lexicons
 from quotetrace.nlp import ParsedSentence, Token
 
@@ -42,7 +45,6 @@ NON_CONTENT_OBJECTS = frozenset(
 )
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 CLIMB_DEPS = ("advcl", "xcomp", "conj", "acl", "pcomp", "ccomp", "relcl")
-_TRAILING = ".,;:!?—–-"
 
 
 def is_cue_token(token: Token, lexicons: Lexicons) -> bool:
@@ -73,26 +75,6 @@ def guess_lemma(form: str) -> str:
         if form.endswith(suffix) and len(form) - len(suffix) >= 3:
             return form[: len(form) - len(suffix)] + repl
     return form
-
-
-def _span_of(tokens: Iterable[Token]) -> tuple[int, int] | None:
-    toks = [t for t in tokens if t.pos != "PUNCT" or t.text in "\"“”‘’'«»"]
-    if not toks:
-        return None
-    return (min(t.start for t in toks), max(t.end for t in toks))
-
-
-def _first(sent: ParsedSentence, tok: Token) -> Token:
-    """The first token of ``tok``'s subtree."""
-    return min(sent.subtree(tok.i), key=lambda t: t.i)
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in ",;:—–"):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in _TRAILING):
-        end -= 1
-    return start, end
 
 
 class CueClauseDetector:
@@ -135,7 +117,7 @@ class CueClauseDetector:
         lemma, kind = self.cue_info(sent, tok)
         children = sent.children(tok.i)
         content, full, rule = self._content(text, sent, tok, lemma, children, open_cue=open_cue)
-        if content is None:
+        if content is None or rule is None:
             return None
         subject = self.subject(sent, tok)
         speaker = self.mention_span(sent, subject) if subject is not None else None
@@ -149,7 +131,7 @@ class CueClauseDetector:
         cue = [(tok.start, tok.end)]
         prt = [c for c in children if c.dep == "prt" or (c.dep == "prep" and c.lower == "for")]
         cue += [(c.start, c.end) for c in prt if c.i == tok.i + 1]
-        if rule == "call-for" and tok.i + 1 < len(sent.tokens):
+        if rule is ClauseRule.CALL_FOR and tok.i + 1 < len(sent.tokens):
             nxt = sent.tokens[tok.i + 1]
             cue.append((nxt.start, nxt.end))  # "called for", "called on"
         if lemma == "point" and not prt:
@@ -163,7 +145,7 @@ class CueClauseDetector:
         return Candidate(
             content=(content,),
             type="indirect",
-            evidence=f"{'open-cue' if open_cue else 'cue-clause'}:{rule}",
+            evidence=Evidence.OPEN_CUE if open_cue else Evidence.CUE_CLAUSE,
             cue=tuple(sorted(set(cue))),
             cue_lemma=lemma,
             speaker=(speaker,) if speaker else (),
@@ -174,7 +156,8 @@ class CueClauseDetector:
             sentence=(sent.start, sent.end),
             negated=negated,
             full_content=full,
-            confidence=0.75 if rule == "ccomp" else 0.55,
+            confidence=conf.CLAUSE_COMPLEMENT if rule is ClauseRule.CCOMP else conf.CLAUSE_OTHER,
+            rule=rule,
         )
 
     def _content(
@@ -186,68 +169,68 @@ class CueClauseDetector:
         children: list[Token],
         *,
         open_cue: bool = False,
-    ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, str]:
+    ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, ClauseRule | None]:
         comps = [c for c in children if c.dep == "ccomp"]
         if comps:
             comp = comps[0]
             return (
                 self._clause_span(text, sent, comp, tok),
                 self._full_span(text, sent, comp),
-                "ccomp",
+                ClauseRule.CCOMP,
             )
         misparsed = self._misparsed_complement(text, sent, tok)
         if misparsed is not None:
-            return misparsed, misparsed, "ccomp"
+            return misparsed, misparsed, ClauseRule.CCOMP
         called = self._call_for(text, sent, tok, lemma, children)
         if called is not None:
-            return called, called, "call-for"
+            return called, called, ClauseRule.CALL_FOR
         if tok.dep == "parataxis" and any(c.dep in SUBJECT_DEPS for c in children):
             # "The plan, he said, is flawed": the content is the head clause around the cue.
             head = sent.tokens[tok.head]
             inner = {t.i for t in sent.subtree(tok.i)}
             rest = [t for t in sent.subtree(head.i) if t.i not in inner]
-            span = _span_of(rest)
+            span = span_of(rest)
             if span is not None:
-                return _trim(text, *span), span, "parataxis"
+                return trim(text, *span), span, ClauseRule.PARATAXIS
         paras = [c for c in children if c.dep == "parataxis" and c.i > tok.i]
         if paras and any(t.text == ":" for t in sent.tokens[tok.i : paras[0].i]):
-            span = _span_of(sent.subtree(paras[0].i))
+            span = span_of(sent.subtree(paras[0].i))
             if span is not None:
-                return _trim(text, *span), span, "colon"
+                return trim(text, *span), span, ClauseRule.COLON
         objs = [c for c in children if c.dep in ("dobj", "dative") and c.pos != "PRON"]
         xcomps = [c for c in children if c.dep in ("xcomp", "oprd") and c.i > tok.i]
         if (lemma in ADDRESSEE_OBJECT or lemma in DIRECTIVE_OBJECT) and xcomps:
             # "urged Congress to act": the infinitive; the object is the addressee
             toks = sent.subtree(xcomps[0].i)
-            span = _span_of(toks)
+            span = span_of(toks)
             if span is not None:
-                return _trim(text, *span), span, "xcomp"
+                return trim(text, *span), span, ClauseRule.XCOMP
         if open_cue and xcomps and sent.tokens[xcomps[0].i - 1].lower == "to":
             # "pledged to cut taxes", "wants to meet": the infinitive
-            span = _span_of(sent.subtree(xcomps[0].i))
+            span = span_of(sent.subtree(xcomps[0].i))
             if span is not None:
-                return _trim(text, *span), span, "xcomp"
+                return trim(text, *span), span, ClauseRule.XCOMP
         if lemma in STANCE:
             # "plans to run", "endorsed Clinton", "seems to agree"
             stance_tail = xcomps[:1] or [c for c in children if c.dep == "dobj"][:1]
             if stance_tail:
                 toks = sent.subtree(stance_tail[0].i)
-                span = _span_of(toks)
+                span = span_of(toks)
                 if span is not None and len([t for t in toks if t.pos != "PUNCT"]) >= 1:
-                    return _trim(text, *span), span, "stance"
-            return None, None, ""
+                    return trim(text, *span), span, ClauseRule.STANCE
+            return None, None, None
         if lemma in WEAK_CUES:
-            return None, None, ""
+            return None, None, None
         objs_all = [c for c in children if c.dep == "dobj"]
         as_tail = [c for c in children if c.dep == "prep" and c.lower == "as" and c.i > tok.i]
         if objs_all and as_tail and lemma in AS_COMPLEMENT:
-            span = _span_of([*sent.subtree(objs_all[0].i), *sent.subtree(as_tail[0].i)])
+            span = span_of([*sent.subtree(objs_all[0].i), *sent.subtree(as_tail[0].i)])
             if span is not None:
                 # a closing mark the parse hung elsewhere still closes the complement
                 closing = re.match(r"[.,!?]?[\"”’']", text[span[1] : span[1] + 2])
                 if closing:
                     span = (span[0], span[1] + closing.end())
-                return _trim(text, *span), span, "object-complement"
+                return trim(text, *span), span, ClauseRule.OBJECT_COMPLEMENT
         if objs_all and lemma in OBJECT_PLUS_COMPLEMENT:
             obj = objs_all[0]
             tails = [
@@ -273,23 +256,23 @@ class CueClauseDetector:
                     stop,
                 )
                 toks += [t for t in sent.tokens if last < t.i < stop]
-                span = _span_of(toks)
+                span = span_of(toks)
                 if span is not None:
-                    return _trim(text, *span), span, "object-complement"
+                    return trim(text, *span), span, ClauseRule.OBJECT_COMPLEMENT
         topics = self.topics and self.lex.cue_kind.get(lemma) == "speech" or open_cue
         if objs and (lemma in NP_CONTENT or topics):
             obj = objs[0]
             if obj.lower in NON_CONTENT_OBJECTS:
-                return None, None, ""
+                return None, None, None
             if lemma in ("cite", "mention") and (
                 obj.pos == "PROPN" or obj.ent in ("PERSON", "ORG") or obj.lower in _SOURCE_NOUNS
             ):
-                return None, None, ""  # "citing anonymous sources": who, not what
+                return None, None, None  # "citing anonymous sources": who, not what
             toks = sent.subtree(obj.i)
             if len([t for t in toks if t.pos != "PUNCT"]) >= 2:
-                span = _span_of(toks)
+                span = span_of(toks)
                 if span is not None:
-                    return _trim(text, *span), span, "object"
+                    return trim(text, *span), span, ClauseRule.OBJECT
         if topics and not objs:
             preps = [
                 c for c in children if c.dep == "prep" and c.i > tok.i and c.lower in PREP_CONTENT
@@ -297,10 +280,10 @@ class CueClauseDetector:
             pobjs = [g for c in preps[:1] for g in sent.children(c.i) if g.dep in ("pobj", "pcomp")]
             if pobjs:
                 toks = sent.subtree(pobjs[0].i)
-                span = _span_of(toks)
+                span = span_of(toks)
                 if span is not None and len([t for t in toks if t.pos != "PUNCT"]) >= 2:
-                    return _trim(text, *span), span, "prep-object"
-        return None, None, ""
+                    return trim(text, *span), span, ClauseRule.PREP_OBJECT
+        return None, None, None
 
     def _misparsed_complement(
         self, text: str, sent: ParsedSentence, tok: Token
@@ -324,8 +307,8 @@ class CueClauseDetector:
             c.dep in ("expl", "nsubj", "nsubjpass") and c.i > last for c in sent.children(root.i)
         ):
             return None  # "the plan announced on Tuesday was withdrawn": a true participle
-        span = _span_of(rest)
-        return _trim(text, *span) if span else None
+        span = span_of(rest)
+        return trim(text, *span) if span else None
 
     def _call_for(
         self, text: str, sent: ParsedSentence, tok: Token, lemma: str, children: list[Token]
@@ -341,8 +324,8 @@ class CueClauseDetector:
                 for g in sent.children(c.i)
             ):
                 toks = [t for t in sent.subtree(c.i) if t.i > tok.i + 1]
-                span = _span_of(toks)
-                return _trim(text, *span) if span else None
+                span = span_of(toks)
+                return trim(text, *span) if span else None
         prep = next(
             (
                 c
@@ -369,12 +352,12 @@ class CueClauseDetector:
             toks = sent.subtree(inf[0].i)  # "called on X to act": X is the addressee
         else:
             toks = [*sent.subtree(pobj.i), *sent.subtree(inf[0].i)]
-        span = _span_of(toks)
-        return _trim(text, *span) if span else None
+        span = span_of(toks)
+        return trim(text, *span) if span else None
 
     def _full_span(self, text: str, sent: ParsedSentence, comp: Token) -> tuple[int, int] | None:
-        span = _span_of(sent.subtree(comp.i))
-        return _trim(text, *span) if span else None
+        span = span_of(sent.subtree(comp.i))
+        return trim(text, *span) if span else None
 
     def _clause_span(
         self, text: str, sent: ParsedSentence, comp: Token, cue: Token
@@ -400,10 +383,10 @@ class CueClauseDetector:
                 toks = [x for x in toks if x.i not in cut and x.i < t.i - 1]
                 break
         toks = self._cut_narrator_tail(sent, comp, toks)
-        span = _span_of(toks)
+        span = span_of(toks)
         if span is None:
             return None
-        start, end = _trim(text, *span)
+        start, end = trim(text, *span)
         if end - start < 3 or len([t for t in toks if t.pos != "PUNCT"]) < 2:
             return None
         return start, end
@@ -437,11 +420,11 @@ class CueClauseDetector:
                 and t.dep in ("advcl", "prep", "mark")
                 or (t.dep == "mark" and sent.tokens[t.head].head == comp.i)
             ):
-                word = t.lower if t.dep != "advcl" else _first(sent, t).lower
+                word = t.lower if t.dep != "advcl" else first_token(sent, t).lower
                 if word in ("despite", "though", "although") or (
                     word in ("before", "while", "whereas") and before == ","
                 ):
-                    cut_at = _first(sent, t).i if t.dep != "mark" else t.i
+                    cut_at = first_token(sent, t).i if t.dep != "mark" else t.i
                 elif word == "without" and any(
                     g.tag == "VBG" for g in sent.subtree(t.i) if g.i > t.i
                 ):
@@ -455,7 +438,7 @@ class CueClauseDetector:
                 )
                 and any(c.dep in SUBJECT_DEPS for c in sent.children(t.i))
             ):
-                opening = _first(sent, t)
+                opening = first_token(sent, t)
                 cut_at = opening.i
                 if opening.i > 0 and sent.tokens[opening.i - 1].dep == "cc":
                     cut_at = opening.i - 1
@@ -575,7 +558,7 @@ class CueClauseDetector:
             run = [t for t in run if t.lower.rstrip(".") not in self.lex.titles or t is head]
             if run:
                 toks = run
-        return _span_of(toks)
+        return span_of(toks)
 
     def _appositive_name(self, sent: ParsedSentence, subject: Token | None) -> str | None:
         if subject is None:

@@ -14,8 +14,10 @@ import re
 from array import array
 from collections.abc import Sequence
 
+from quotetrace.detect import confidence as conf
 from quotetrace.detect.candidate import Candidate, contains, overlap
 from quotetrace.detect.cue_clauses import CueClauseDetector, is_cue_token
+from quotetrace.detect.evidence import Evidence
 from quotetrace.detect.quotemarks import MarkedQuote
 from quotetrace.intervals import IntervalIndex
 from quotetrace.lexicon import Lexicons
@@ -114,7 +116,7 @@ class DirectQuoteDetector:
                 return Candidate(
                     content=quote.content,
                     type="direct",
-                    evidence="direct:" + cand.evidence,
+                    evidence=Evidence.DIRECT_CLAUSE,
                     cue=cand.cue,
                     cue_lemma=cand.cue_lemma,
                     speaker=cand.speaker,
@@ -125,15 +127,21 @@ class DirectQuoteDetector:
                     sentence=cand.sentence,
                     negated=cand.negated,
                     marked=index,
-                    confidence=0.8 if quote.terminated else 0.6,
+                    confidence=(
+                        conf.DIRECT_IN_CLAUSE
+                        if quote.terminated
+                        else conf.DIRECT_IN_CLAUSE_UNCLOSED
+                    ),
+                    rule=cand.rule,
+                    via=cand.evidence,
                 )
         if speechlike:
             return Candidate(
                 content=quote.content,
                 type="direct",
-                evidence="direct:no-cue",
+                evidence=Evidence.DIRECT_NO_CUE,
                 marked=index,
-                confidence=0.45 if quote.terminated else 0.3,
+                confidence=conf.DIRECT_NO_CUE if quote.terminated else conf.DIRECT_NO_CUE_UNCLOSED,
             )
         return None
 
@@ -144,7 +152,7 @@ class DirectQuoteDetector:
         quote: MarkedQuote,
         sent: ParsedSentence,
         tok: Token,
-        rule: str,
+        rule: Evidence,
         speechlike: bool,
     ) -> Candidate | None:
         lemma, kind = self.clauses.cue_info(sent, tok)
@@ -159,7 +167,7 @@ class DirectQuoteDetector:
                 if c.i > tok.i and c.dep in ("nsubj", "dobj", "npadvmod")
             ]
             subject = after[0] if after else None
-        if subject is None and rule == "cue-after":
+        if subject is None and rule is Evidence.DIRECT_CUE_AFTER:
             subject = self._person_after(sent, tok)
         speaker = self.clauses.mention_span(sent, subject) if subject is not None else None
         cand = self.clauses.clause(text, sent, tok)
@@ -169,7 +177,7 @@ class DirectQuoteDetector:
         return Candidate(
             content=quote.content,
             type="direct",
-            evidence=f"direct:{rule}",
+            evidence=rule,
             cue=((tok.start, tok.end),),
             cue_lemma=lemma,
             speaker=(speaker,) if speaker else (),
@@ -180,7 +188,9 @@ class DirectQuoteDetector:
             sentence=(sent.start, sent.end),
             negated=any(c.dep == "neg" for c in sent.children(tok.i)),
             marked=index,
-            confidence=0.9 if quote.terminated else 0.65,
+            confidence=(
+                conf.DIRECT_CUE_BESIDE if quote.terminated else conf.DIRECT_CUE_BESIDE_UNCLOSED
+            ),
         )
 
     def _person_after(self, sent: ParsedSentence, tok: Token) -> Token | None:
@@ -209,7 +219,7 @@ class DirectQuoteDetector:
 
     def _cue_after(
         self, sent: ParsedSentence, pos: int, same_level
-    ) -> tuple[ParsedSentence, Token, str] | None:
+    ) -> tuple[ParsedSentence, Token, Evidence] | None:
         gap = 0
         for tok in sent.tokens:
             if tok.start < pos:
@@ -219,7 +229,7 @@ class DirectQuoteDetector:
             if tok.text in ".!?;" or tok.text in '“"‘«':
                 return None
             if self._usable_cue(sent, tok):
-                return sent, tok, "cue-after"
+                return sent, tok, Evidence.DIRECT_CUE_AFTER
             gap += 1
             if gap > MAX_GAP_TOKENS:
                 return None
@@ -227,7 +237,7 @@ class DirectQuoteDetector:
 
     def _cue_before(
         self, text: str, sent: ParsedSentence, pos: int, same_level
-    ) -> tuple[ParsedSentence, Token, str] | None:
+    ) -> tuple[ParsedSentence, Token, Evidence] | None:
         before = text[sent.start : pos].rstrip()
         if not before or before[-1] not in ",:—–":
             return None
@@ -239,7 +249,7 @@ class DirectQuoteDetector:
             if tok.text in ".!?;":
                 return None
             if self._usable_cue(sent, tok):
-                return sent, tok, "cue-before"
+                return sent, tok, Evidence.DIRECT_CUE_BEFORE
             gap += 1
             if gap > MAX_GAP_TOKENS + 3:
                 return None

@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from quotetrace.detect import confidence as conf
 from quotetrace.detect.candidate import Candidate
+from quotetrace.detect.evidence import Evidence
 from quotetrace.model import Span
 from quotetrace.segment import strip_span
 
@@ -66,12 +68,12 @@ class TranscriptDetector:
                 Candidate(
                     content=tuple(spans),
                     type="direct",
-                    evidence="transcript-turn",
+                    evidence=Evidence.TRANSCRIPT_TURN,
                     speaker=((who_start, who_start + len(who)),),
                     speaker_name_hint=_LABEL_NAMES.get(who),
                     sentence=(match.start(), spans[-1][1]),
                     full_content=(spans[0][0], spans[-1][1]),
-                    confidence=0.7,
+                    confidence=conf.TRANSCRIPT_TURN,
                 )
             )
         return out
