@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.transcript import TranscriptDetector
 from quotetrace.model import Article, join_spans
 from quotetrace.pipeline import Pipeline
@@ -23,12 +24,14 @@ INTERVIEW = (
 )
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
-    return [(p.start, p.end) for p in paragraphs(text)]
+def _analysis(text: str, boilerplate: tuple[tuple[int, int], ...] = ()) -> Analysis:
+    """The transcript detector reads only paragraphs and boilerplate: no parse needed."""
+    spans = tuple((p.start, p.end) for p in paragraphs(text))
+    return Analysis(text, spans, (), (), (), boilerplate)
 
 
 def test_turns_run_over_paragraphs_until_the_next_label() -> None:
-    turns = TranscriptDetector()(INTERVIEW, _spans(INTERVIEW))
+    turns = TranscriptDetector().detect(_analysis(INTERVIEW))
     got = [
         (INTERVIEW[c.speaker[0][0] : c.speaker[0][1]], [INTERVIEW[s:e] for s, e in c.content])
         for c in turns
@@ -44,12 +47,11 @@ def test_turns_run_over_paragraphs_until_the_next_label() -> None:
 
 def test_one_label_alone_is_not_an_interview() -> None:
     text = "((Editor's note))  This story was updated on Monday.\n\nThe council met again."
-    assert TranscriptDetector()(text, _spans(text)) == []
+    assert TranscriptDetector().detect(_analysis(text)) == []
 
 
 def test_labels_in_skipped_spans_are_ignored() -> None:
-    spans = _spans(INTERVIEW)
-    assert TranscriptDetector()(INTERVIEW, spans, skip=[(0, len(INTERVIEW))]) == []
+    assert TranscriptDetector().detect(_analysis(INTERVIEW, ((0, len(INTERVIEW)),))) == []
 
 
 @pytest.fixture(scope="module")
@@ -85,4 +87,4 @@ def test_an_interviewer_label_is_never_the_interviewee(pipe: Pipeline) -> None:
 
 def test_an_empty_label_is_no_turn() -> None:
     text = "(( ))  One.\n\n((  ))  Two.\n\n(( ))  Three."
-    assert TranscriptDetector()(text, _spans(text)) == []
+    assert TranscriptDetector().detect(_analysis(text)) == []

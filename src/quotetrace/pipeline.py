@@ -19,8 +19,9 @@ from quotetrace.attribute.resolve import Resolver
 from quotetrace.context import ContextFinder
 from quotetrace.cue_model import CueModel, clause_features
 from quotetrace.detect.according_to import AccordingToDetector
+from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import Candidate, hull
-from quotetrace.detect.colon import ColonDetector, person_names
+from quotetrace.detect.colon import ColonDetector
 from quotetrace.detect.cue_clauses import CueClauseDetector
 from quotetrace.detect.direct import DirectQuoteDetector
 from quotetrace.detect.evidence import Evidence
@@ -31,7 +32,7 @@ from quotetrace.findings import headline_findings
 from quotetrace.kinds import DEFAULT_KINDS
 from quotetrace.lexicon import Lexicons, load
 from quotetrace.limits import DEFAULT_LIMITS, Deadline, LimitExceeded, Limits, check_chars
-from quotetrace.merge import merge
+from quotetrace.merge import Draft, merge
 from quotetrace.model import Article, Document, Entity, Failure, Party, Quote, Span, join_spans
 from quotetrace.nlp import Analyzer, ParsedSentence, SpacyAnalyzer
 from quotetrace.safety import check_unicode
@@ -161,17 +162,19 @@ class Pipeline:
             ]
         return quotes, entities
 
-    def _extract(
-        self, text: str, boilerplate: tuple[Span, ...], published: str | None
-    ) -> tuple[list[Quote], list[Entity]]:
+    def analyse(
+        self, text: str, boilerplate: Sequence[Span] = (), published: str | None = None
+    ) -> Analysis:
+        """What every detector reads (detect/analysis.py): paragraphs, the sentences outside the
+        boilerplate, the quote marks and the sentences that may hold a quote, parsed.
+        Raises ``LimitExceeded`` past the paragraph or quote-mark caps."""
         paras = paragraphs(text)
         if len(paras) > self.limits.paragraphs:
             raise LimitExceeded(
                 f"too many paragraphs ({len(paras):,} > {self.limits.paragraphs:,}; "
                 "--max-paragraphs)"
             )
-        para_spans = [(p.start, p.end) for p in paras]
-        boiler = list(boilerplate)
+        boiler = tuple(boilerplate)
         sentences = [
             s
             for p in paras
@@ -188,18 +191,32 @@ class Pipeline:
         marks = sorted({q.open for q in marked} | {q.close for q in marked if q.close is not None})
         parsed = self._parse(text, sentences, marks)
         self._deadline.check("parse")
-        listed, judged = self._cue_clauses(text, parsed, [q.outer for q in marked])
-        others = self.according(text, parsed) + self.colon(text, person_names(parsed), boiler)
-        # quote marks in page furniture (a photo caption) are never quotes
-        direct = [
-            c
-            for c in self.direct(text, marked, parsed, listed + others)
-            if not any(b[0] <= c.start < b[1] for b in boiler)
-        ]
-        turns = self.transcript(text, para_spans, boiler)
+        return Analysis(
+            text=text,
+            paragraphs=tuple((p.start, p.end) for p in paras),
+            sentences=tuple(sentences),
+            parsed=tuple(parsed),
+            marked=tuple(marked),
+            boilerplate=boiler,
+            published=published,
+        )
+
+    def detect(self, analysis: Analysis) -> list[Draft]:
+        """Every detector on the analysis, then the merge step: the quotes, before speakers."""
+        listed, judged = self._cue_clauses(analysis)
+        others = self.according.detect(analysis) + self.colon.detect(analysis)
+        direct = self.direct.detect(analysis.with_clauses(listed + others))
+        turns = self.transcript.detect(analysis)
         self._deadline.check("detection")
-        drafts = merge(text, marked, direct, judged + others, turns)
-        entity_index = self.entities(text, parsed, boiler)
+        return merge(analysis.text, analysis.marked, direct, judged + others, turns)
+
+    def _extract(
+        self, text: str, boilerplate: tuple[Span, ...], published: str | None
+    ) -> tuple[list[Quote], list[Entity]]:
+        analysis = self.analyse(text, boilerplate, published)
+        drafts = self.detect(analysis)
+        sentences, parsed, para_spans = analysis.sentences, analysis.parsed, analysis.paragraphs
+        entity_index = self.entities(text, parsed, analysis.boilerplate)
         resolved = self.resolver(text, drafts, entity_index, sentences, parsed, para_spans)
         self._deadline.check("speakers")
         ids = [f"q{i + 1}" for i in range(len(drafts))]
@@ -229,16 +246,15 @@ class Pipeline:
             quotes = join_turns(text, quotes)
         return quotes, list(entity_index.entities)
 
-    def _cue_clauses(
-        self, text: str, parsed: list[ParsedSentence], quoted: list[Span]
-    ) -> tuple[list[Candidate], list[Candidate]]:
+    def _cue_clauses(self, analysis: Analysis) -> tuple[list[Candidate], list[Candidate]]:
         """Clauses of listed cue verbs (evidence for direct quotes), and the clauses that may
         become quotes: the same without a cue model, else every verb's clause the model accepts."""
         if self.cue_model is None:
-            listed = self.clauses(text, parsed)
+            listed = self.clauses.detect(analysis)
             return listed, listed
+        text, quoted = analysis.text, analysis.quoted
         listed, judged = [], []
-        for sent, tok, cand in self.clauses.verb_clauses(text, parsed, every_verb=True):
+        for sent, tok, cand in self.clauses.verb_clauses(text, analysis.parsed, every_verb=True):
             if cand.evidence is not Evidence.OPEN_CUE:
                 listed.append(cand)
             features = clause_features(self.clauses, text, sent, tok, cand, quoted)

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from quotetrace.detect import confidence as conf
+from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import Candidate
 from quotetrace.detect.cue_clauses import CueClauseDetector
 from quotetrace.detect.evidence import Evidence
 from quotetrace.detect.grammar import span_of, trim
-from quotetrace.nlp import ParsedSentence
 
 
 class AccordingToDetector:
     def __init__(self, clauses: CueClauseDetector) -> None:
         self._clauses = clauses  # shares the mention rules
 
-    def __call__(self, text: str, sentences: Iterable[ParsedSentence]) -> list[Candidate]:
+    def detect(self, analysis: Analysis) -> list[Candidate]:
+        text = analysis.text
         out = []
-        for sent in sentences:
+        for sent in analysis.parsed:
             toks = sent.tokens
             for tok in toks:
                 if tok.lower != "according" or tok.i + 1 >= len(toks):

@@ -9,15 +9,13 @@ of three words or more. The merge step makes it mixed or direct when the claim h
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 
 from quotetrace import lexicon
 from quotetrace.detect import confidence as conf
+from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import Candidate
 from quotetrace.detect.evidence import Evidence
 from quotetrace.lexicon import Lexicons
-from quotetrace.model import Span
-from quotetrace.nlp import ParsedSentence
 
 _LINE = re.compile(
     r"^(?P<who>[A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,4})[ \t]*:[ \t]+(?P<what>\S[^\n]{8,})$",
@@ -26,33 +24,23 @@ _LINE = re.compile(
 _NOT_SPEAKERS = lexicon.words("colon_labels")
 
 
-def person_names(sentences: Iterable[ParsedSentence]) -> frozenset[str]:
-    """Lower-cased words of every person name the recogniser found in the parsed sentences."""
-    words: set[str] = set()
-    for sent in sentences:
-        for first, last, label in sent.entities():
-            if label == "PERSON":
-                words.update(t.lower for t in sent.tokens[first:last])
-    return frozenset(words)
-
-
 class ColonDetector:
     def __init__(self, lexicons: Lexicons) -> None:
         self.lex = lexicons
 
-    def __call__(
-        self, text: str, persons: frozenset[str], skip: Sequence[Span] = ()
-    ) -> list[Candidate]:
+    def detect(self, analysis: Analysis) -> list[Candidate]:
+        """A line "Name: claim" whose name the article gives as a person elsewhere."""
+        text = analysis.text
         out = []
         for m in _LINE.finditer(text):
-            if any(a <= m.start() < b for a, b in skip):
+            if analysis.in_boilerplate(m.start()):
                 continue
             who = m.group("who")
             words = [w.lower().rstrip(".") for w in who.split()]
             if words[0] in _NOT_SPEAKERS or any(ch.isdigit() for ch in who):
                 continue
             titled = words[0] in self.lex.titles and len(words) > 1
-            if not titled and words[-1] not in persons:
+            if not titled and words[-1] not in analysis.person_names:
                 continue
             what_start, what_end = m.span("what")
             while what_end > what_start and text[what_end - 1] in " .\t":

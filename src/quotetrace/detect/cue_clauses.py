@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from quotetrace import lexicon
 from quotetrace.detect import confidence as conf
+from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import Candidate
 from quotetrace.detect.evidence import ClauseRule, Evidence
 from quotetrace.detect.grammar import first_token, span_of, trim
@@ -85,8 +86,9 @@ class CueClauseDetector:
         # topics: noun-phrase contents for every speech verb ('warned against X'), PolNeAR-style
         self.topics = topics
 
-    def __call__(self, text: str, sentences: Iterable[ParsedSentence]) -> list[Candidate]:
-        return [cand for _, _, cand in self.verb_clauses(text, sentences)]
+    def detect(self, analysis: Analysis) -> list[Candidate]:
+        """The clause of every listed cue verb in the parsed sentences that has content."""
+        return [cand for _, _, cand in self.verb_clauses(analysis.text, analysis.parsed)]
 
     def verb_clauses(
         self, text: str, sentences: Iterable[ParsedSentence], *, every_verb: bool = False

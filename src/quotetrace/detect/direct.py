@@ -15,6 +15,7 @@ from array import array
 from collections.abc import Sequence
 
 from quotetrace.detect import confidence as conf
+from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import Candidate, contains, overlap
 from quotetrace.detect.cue_clauses import CueClauseDetector, is_cue_token
 from quotetrace.detect.evidence import Evidence
@@ -50,23 +51,21 @@ class DirectQuoteDetector:
         self.lex = lexicons
         self.clauses = clauses
 
-    def __call__(
-        self,
-        text: str,
-        marked: Sequence[MarkedQuote],
-        sentences: Sequence[ParsedSentence],
-        cue_candidates: Sequence[Candidate],
-    ) -> list[Candidate]:
+    def detect(self, analysis: Analysis) -> list[Candidate]:
+        """Each quoted stretch that is a quotation, with the cue beside it or the cue clause
+        (``analysis.clauses``) whose complement holds it; none in page furniture."""
+        text, marked, sentences = analysis.text, analysis.marked, analysis.parsed
         starts = [s.start for s in sentences]
         owner = _innermost_map(len(text), marked)
         # clauses with a cue and a full complement, indexed by that complement (near-linear)
-        usable = [c for c in cue_candidates if c.cue and c.full_content is not None]
+        usable = [c for c in analysis.clauses if c.cue and c.full_content is not None]
         by_content = IntervalIndex([c.full_content for c in usable if c.full_content is not None])
         out = []
         for index, quote in enumerate(marked):
             near = [usable[k] for k in by_content.overlapping((quote.start, quote.end))]
             cand = self._attribute(text, index, quote, owner, sentences, starts, near)
-            if cand is not None:
+            # quote marks in page furniture (a photo caption) are never quotes
+            if cand is not None and not analysis.in_boilerplate(cand.start):
                 out.append(cand)
         return out
 

@@ -12,12 +12,11 @@ paragraphs until the next label, a heading-like line or the end of the text. Quo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from quotetrace.detect import confidence as conf
+from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import Candidate
 from quotetrace.detect.evidence import Evidence
-from quotetrace.model import Span
 from quotetrace.segment import strip_span
 
 _LABEL = re.compile(r"\(\((?P<who>[^()\n]{1,60})\)\)[ \t]*")
@@ -33,13 +32,13 @@ def _heading_like(text: str, start: int, end: int) -> bool:
 
 
 class TranscriptDetector:
-    def __call__(
-        self, text: str, paragraphs: Sequence[Span], skip: Sequence[Span] = ()
-    ) -> list[Candidate]:
+    def detect(self, analysis: Analysis) -> list[Candidate]:
+        """One direct quote per labelled turn, when the text has two labels or more."""
+        text, paragraphs = analysis.text, analysis.paragraphs
         labelled: list[tuple[int, re.Match[str]]] = []
         for index, (start, end) in enumerate(paragraphs):
             match = _LABEL.match(text, start, end)
-            if match and match.group("who").strip() and not any(a <= start < b for a, b in skip):
+            if match and match.group("who").strip() and not analysis.in_boilerplate(start):
                 labelled.append((index, match))
         if len(labelled) < _MIN_TURNS:
             return []
@@ -54,7 +53,7 @@ class TranscriptDetector:
                 if (
                     follow in firsts
                     or _heading_like(text, start, end)
-                    or any(a <= start < b for a, b in skip)
+                    or analysis.in_boilerplate(start)
                 ):
                     break
                 spans.append((start, end))
