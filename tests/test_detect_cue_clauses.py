@@ -1,0 +1,151 @@
+"""The cue-clause detector (detect/cue_clauses.py) on small parses: the content rule, the speaker,
+the addressee, negation, kinds, and the clauses of verbs no lexicon lists."""
+
+from __future__ import annotations
+
+import pytest
+from detect_support import analyse, texts
+
+from quotetrace.detect import confidence
+from quotetrace.detect.candidate import Candidate
+from quotetrace.detect.evidence import ClauseRule, Evidence
+from quotetrace.pipeline import Pipeline, default_pipeline
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return default_pipeline()  # one model per test process
+
+
+def one_clause(pipeline: Pipeline, text: str, *, every_sentence: bool = False) -> Candidate:
+    found = pipeline.clauses.detect(analyse(pipeline, text, every_sentence=every_sentence))
+    assert len(found) == 1, [c.label for c in found]
+    return found[0]
+
+
+def test_clausal_complement_with_its_speaker_and_cue(pipeline: Pipeline) -> None:
+    text = "Mayor Ana Ortiz said on Tuesday that the bridge would reopen in May."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.content) == ["the bridge would reopen in May"]  # no "that"
+    assert texts(text, cand.cue) == ["said"]
+    assert texts(text, cand.speaker) == ["Ana Ortiz"]  # the name without its title
+    assert cand.addressee == ()
+    assert (cand.type, cand.kind, cand.cue_lemma, cand.negated) == (
+        "indirect",
+        "speech",
+        "say",
+        False,
+    )
+    assert (cand.evidence, cand.rule) == (Evidence.CUE_CLAUSE, ClauseRule.CCOMP)
+    assert cand.label == "cue-clause:ccomp"
+    assert cand.confidence == confidence.CLAUSE_COMPLEMENT
+    assert cand.sentence == (0, len(text))
+
+
+def test_object_of_tell_is_the_addressee(pipeline: Pipeline) -> None:
+    text = "The minister told reporters that the border would stay closed."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.content) == ["the border would stay closed"]
+    assert texts(text, cand.speaker) == ["The minister"]
+    assert texts(text, cand.addressee) == ["reporters"]
+
+
+def test_negated_cue_is_marked_for_the_merge_step(pipeline: Pipeline) -> None:
+    cand = one_clause(pipeline, "The minister did not say that the border would reopen.")
+    assert cand.negated
+
+
+def test_urged_to_the_infinitive_is_the_content(pipeline: Pipeline) -> None:
+    text = "The senator urged Congress to pass the bill before the recess."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.content) == ["to pass the bill before the recess"]
+    assert texts(text, cand.addressee) == ["Congress"]
+    assert cand.rule is ClauseRule.XCOMP
+    assert cand.label == "cue-clause:xcomp"
+    assert cand.confidence == confidence.CLAUSE_OTHER
+
+
+def test_noun_phrase_object_of_deny(pipeline: Pipeline) -> None:
+    text = "The official denied the claims about the contract."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.content) == ["the claims about the contract"]
+    assert cand.rule is ClauseRule.OBJECT
+
+
+def test_called_it_with_its_complement(pipeline: Pipeline) -> None:
+    text = "He called the plan “a recipe for disaster” and left."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.content) == ["the plan “a recipe for disaster”"]  # not "and left"
+    assert cand.rule is ClauseRule.OBJECT_COMPLEMENT
+
+
+def test_called_for_takes_the_particle_into_the_cue(pipeline: Pipeline) -> None:
+    text = "She called for an inquiry to be opened into the deaths."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.cue) == ["called", "for"]
+    assert texts(text, cand.content) == ["an inquiry to be opened into the deaths"]
+    assert cand.label == "cue-clause:call-for"
+
+
+def test_weak_cue_with_a_bare_object_is_no_clause(pipeline: Pipeline) -> None:
+    assert pipeline.clauses.detect(analyse(pipeline, "He added a new chapter to the book.")) == []
+
+
+def test_appositive_name_is_a_hint_for_the_speaker(pipeline: Pipeline) -> None:
+    text = "The mayor of London, Sadiq Khan, said that the city would recover."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.speaker) == ["The mayor of London"]
+    assert cand.speaker_name_hint == "Sadiq Khan"
+
+
+def test_relative_pronoun_points_at_what_it_stands_for(pipeline: Pipeline) -> None:
+    text = "The police, who said the suspect had fled, asked for help."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.speaker) == ["who"]
+    assert cand.speaker_anchor is not None
+    assert texts(text, [cand.speaker_anchor]) == ["The police"]
+
+
+def test_quoted_as_saying_names_the_one_quoted(pipeline: Pipeline) -> None:
+    text = "Reuters quoted the minister as saying that the talks had failed."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.speaker) == ["the minister"]
+    assert texts(text, cand.content) == ["the talks had failed"]
+
+
+def test_a_study_that_found_something_is_a_finding(pipeline: Pipeline) -> None:
+    text = "A new study found that coffee drinkers live longer."
+    # findings are not a default kind: the pipeline would not parse this sentence
+    assert pipeline.clauses.detect(analyse(pipeline, text)) == []
+    cand = one_clause(pipeline, text, every_sentence=True)
+    assert cand.kind == "finding"
+    assert texts(text, cand.content) == ["coffee drinkers live longer"]
+
+
+def test_unlisted_verbs_are_open_cues_only_when_asked(pipeline: Pipeline) -> None:
+    text = "The senator railed that the bill was a disgrace."
+    analysis = analyse(pipeline, text, every_sentence=True)
+    assert pipeline.clauses.detect(analysis) == []  # "rail" is in no cue lexicon
+    found = list(pipeline.clauses.verb_clauses(text, analysis.parsed, every_verb=True))
+    assert len(found) == 1
+    _, token, cand = found[0]
+    assert token.text == "railed"
+    assert (cand.evidence, cand.label, cand.cue_lemma) == (
+        Evidence.OPEN_CUE,
+        "open-cue:ccomp",
+        "rail",
+    )
+    assert texts(text, cand.content) == ["the bill was a disgrace"]
+
+
+def test_every_span_slices_the_text(pipeline: Pipeline) -> None:
+    text = (
+        "“We will rebuild,” Ortiz said.\n\nThe minister told reporters that the border "
+        "would stay closed, and the senator urged Congress to act."
+    )
+    found = pipeline.clauses.detect(analyse(pipeline, text))
+    assert len(found) == 3
+    for cand in found:
+        for start, end in (*cand.content, *cand.cue, *cand.speaker, *cand.addressee):
+            assert 0 <= start < end <= len(text)
+            assert text[start:end].strip() == text[start:end]
