@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from quotetrace import lexicon
 from quotetrace.attribute.entities import EntityIndex
+from quotetrace.detect.analysis import Analysis
 from quotetrace.lexicon import Lexicons
 from quotetrace.model import Occasion, Party, Quote, SaidOn, Span
 
@@ -199,14 +200,10 @@ class ContextFinder:
         self.lex = lexicons
 
     def __call__(
-        self,
-        text: str,
-        quotes: Sequence[Quote],
-        entities: EntityIndex,
-        sentences: Sequence[Span],
-        paragraphs: Sequence[Span],
-        published: str | None,
+        self, analysis: Analysis, quotes: Sequence[Quote], entities: EntityIndex
     ) -> list[Quote]:
+        """Each quote with its kind, occasion (and the addressee it implies) and said_on."""
+        text, sentences, published = analysis.text, analysis.sentences, analysis.published
         found = _definite_references(self._occasions(text, quotes, entities, sentences, published))
         quoted = _union(span for q in quotes if q.type == "direct" for span in q.content)
         starts = [s for s, _ in sentences]

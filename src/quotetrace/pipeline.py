@@ -215,9 +215,8 @@ class Pipeline:
     ) -> tuple[list[Quote], list[Entity]]:
         analysis = self.analyse(text, boilerplate, published)
         drafts = self.detect(analysis)
-        sentences, parsed, para_spans = analysis.sentences, analysis.parsed, analysis.paragraphs
-        entity_index = self.entities(text, parsed, analysis.boilerplate)
-        resolved = self.resolver(text, drafts, entity_index, sentences, parsed, para_spans)
+        entity_index = self.entities(text, analysis.parsed, analysis.boilerplate)
+        resolved = self.resolver(analysis, drafts, entity_index)
         self._deadline.check("speakers")
         ids = [f"q{i + 1}" for i in range(len(drafts))]
         quotes = []
@@ -241,7 +240,7 @@ class Pipeline:
                     evidence=cand.label,
                 )
             )
-        quotes = self.context(text, quotes, entity_index, sentences, para_spans, published)
+        quotes = self.context(analysis, quotes, entity_index)
         if self.join_turns:
             quotes = join_turns(text, quotes)
         return quotes, list(entity_index.entities)

@@ -22,6 +22,7 @@ from quotetrace.attribute.addressee import frame_addressee, name_after_role
 from quotetrace.attribute.entities import EntityIndex
 from quotetrace.attribute.ranker import Candidate as RankCandidate
 from quotetrace.attribute.ranker import Context, SpeakerRanker, candidates, choose
+from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import contains, hull
 from quotetrace.detect.evidence import Evidence
 from quotetrace.lexicon import Lexicons
@@ -63,15 +64,11 @@ class Resolver:
         self.collected: list[tuple[int, list[RankCandidate]]] | None = None
 
     def __call__(
-        self,
-        text: str,
-        drafts: Sequence[Draft],
-        entities: EntityIndex,
-        sentences: Sequence[Span],
-        parsed: Sequence[ParsedSentence],
-        paragraphs: Sequence[Span],
+        self, analysis: Analysis, drafts: Sequence[Draft], entities: EntityIndex
     ) -> list[Resolved]:
-        subjects = self._subject_positions(parsed)
+        """The speaker, addressee and confidence of each draft, in the drafts' order."""
+        text, sentences, paragraphs = analysis.text, analysis.sentences, analysis.paragraphs
+        subjects = self._subject_positions(analysis.parsed)
         genders: dict[str, str] = {}
         for ent in entities.entities:
             desc = entities.descriptors.get(ent.id, frozenset())
