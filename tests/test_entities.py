@@ -3,8 +3,12 @@ takes parsed sentences only for entity labels, so an empty list exercises the ru
 
 from __future__ import annotations
 
-from quotetrace.attribute.entities import EntityFinder, abbreviations
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quotetrace.attribute.entities import EntityFinder, EntityIndex, abbreviations
 from quotetrace.lexicon import load
+from quotetrace.model import Entity
 
 
 def _names(text: str) -> dict[str, list[str]]:
@@ -91,3 +95,36 @@ def test_an_undefined_abbreviation_never_joins_a_person() -> None:
 def test_interview_labels_define_no_abbreviation() -> None:
     text = "We spoke to Walter Nash.\n\n((WN))  Why now?\n\n((Walter Nash))  Because it is time."
     assert "WN" not in _names(text).get("Walter Nash", [])
+
+
+# Position lookups bisect the sorted mentions; they must answer as a scan of every mention would.
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 200), st.integers(1, 15), st.sampled_from("abc")), max_size=40
+    ),
+    st.integers(-20, 220),
+    st.integers(0, 60),
+)
+def test_position_lookups_match_a_full_scan(
+    raw: list[tuple[int, int, str]], start: int, length: int
+) -> None:
+    offsets = tuple(sorted({(s, s + n, i) for s, n, i in raw}))
+    ids = sorted({i for _s, _e, i in offsets})
+    index = EntityIndex(
+        tuple(Entity(i, i.upper()) for i in ids), {}, frozenset(ids), offsets, frozenset()
+    )
+    end = start + length
+    assert list(index.starting_in(start, end)) == [m for m in offsets if start <= m[0] < end]
+    scan_first = next((i for s, e, i in offsets if start <= s and e <= end), None)
+    first = index.first_in(start, end)
+    assert (first.id if first else None) == scan_first
+    scan_at = None
+    for s, e, i in offsets:
+        if s < end and start < e and e >= end - 2:
+            scan_at = i
+    at = index.at(start, end)
+    assert (at.id if at else None) == scan_at
+    window = length * 3
+    assert index.mentions_before(end, window) == [
+        m for m in offsets if end - window <= m[0] and m[1] <= end
+    ]

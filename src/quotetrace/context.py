@@ -300,8 +300,8 @@ class ContextFinder:
                     return q.speaker.entity
         inside = [
             m
-            for m in entities.by_offset
-            if sentence[0] <= m[0] < sentence[1] and m[2] in entities.persons and m[0] < pos
+            for m in entities.starting_in(sentence[0], min(sentence[1], pos))
+            if m[2] in entities.persons
         ]
         if inside:
             return inside[0][2]
@@ -313,7 +313,7 @@ class ContextFinder:
         return None
 
     def _first_person_after(self, entities: EntityIndex, start: int, end: int) -> str | None:
-        for s, _e, ident in entities.by_offset:
+        for s, _e, ident in entities.starting_in(start, end):
             if start <= s < end:
                 ent = entities.get(ident)
                 if ident in entities.persons or (ent is not None and ent.label == "ORG"):

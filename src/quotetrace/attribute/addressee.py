@@ -10,7 +10,7 @@ Only text outside quotation is read, and only in the sentence that carries the q
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from quotetrace import lexicon
 from quotetrace.attribute.entities import EntityIndex
@@ -34,28 +34,50 @@ _STOP = re.compile(
 _DESCRIPTION_WORDS = 6
 
 
+class Frames:
+    """The frames of an article's sentences, found once per sentence (a text that is one long
+    sentence would otherwise be searched again for every quote in it)."""
+
+    def __init__(self, text: str, in_quote: Callable[[int], bool]) -> None:
+        self.text = text
+        self.in_quote = in_quote  # inside a direct quote: not a frame of the narrator's
+        self._found: dict[Span, list[tuple[int, int, int]]] = {}
+
+    def of(self, sentence: Span) -> list[tuple[int, int, int]]:
+        """(frame start, frame end, window end) of the frames outside quotes in ``sentence``."""
+        found = self._found.get(sentence)
+        if found is None:
+            start, end = sentence
+            found = []
+            for match in _FRAMES.finditer(self.text, start, end):
+                if self.in_quote(match.start()):
+                    continue
+                stop = _STOP.search(self.text, match.end(), end)
+                window_end = stop.start() if stop else end
+                if window_end > match.end():
+                    found.append((match.start(), match.end(), window_end))
+            self._found[sentence] = found
+        return found
+
+
 def frame_addressee(
-    text: str,
+    frames: Frames,
     sentence: Span,
-    quoted: Sequence[Span],
+    content: Sequence[Span],
     entities: EntityIndex,
     speaker_entity: str | None,
 ) -> Party | None:
-    """The addressee a frame in ``sentence`` names, outside the ``quoted`` spans."""
-    start, end = sentence
-    for match in _FRAMES.finditer(text, start, end):
-        if any(a <= match.start() < b for a, b in quoted):
-            continue
-        stop = _STOP.search(text, match.end(), end)
-        window_end = stop.start() if stop else end
-        if window_end <= match.end():
+    """The addressee a frame in ``sentence`` names, outside quotes and the quote's ``content``."""
+    text = frames.text
+    for frame_start, frame_end, window_end in frames.of(sentence):
+        if any(a <= frame_start < b for a, b in content):
             continue
         # the last name in the window: "told radio host Charlamagne tha God"
         named = next(
             (
                 m
-                for m in reversed(entities.by_offset)
-                if match.end() <= m[0] < window_end and m[2] != speaker_entity
+                for m in reversed(entities.starting_in(frame_end, window_end))
+                if m[2] != speaker_entity
             ),
             None,
         )
@@ -63,12 +85,12 @@ def frame_addressee(
             ent = entities.get(named[2])
             if ent is not None:
                 return Party(((named[0], named[1]),), ent.name, ent.id)
-        phrase = text[match.end() : window_end].strip()
+        phrase = text[frame_end:window_end].strip()
         words = phrase.split()
         if 0 < len(words) <= _DESCRIPTION_WORDS and not words[0][:1].isupper():
             if words[0].lower() in ("him", "her", "them", "me", "us", "you", "it"):
                 continue
-            begin = match.end() + text[match.end() : window_end].index(words[0])
+            begin = frame_end + text[frame_end:window_end].index(words[0])
             name = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
             return Party(((begin, begin + len(phrase)),), name, None)
     return None
@@ -81,7 +103,7 @@ def name_after_role(
     if addressee.entity is not None or not addressee.mention:
         return addressee
     start, end = addressee.mention[-1]
-    for s, e, ident in entities.by_offset:
+    for s, e, ident in entities.starting_in(start, end + 2):
         if start <= s and (e <= end or s <= end + 1) and ident != speaker_entity:
             ent = entities.get(ident)
             if ent is not None:

@@ -19,6 +19,8 @@ texts, credit: Wikinews contributors); see ``models/speaker_ranker.md``.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import math
 import re
@@ -31,7 +33,7 @@ from typing import Any
 from quotetrace import lexicon
 from quotetrace.attribute.entities import EntityIndex
 from quotetrace.errors import BadRanker
-from quotetrace.model import Party, Span
+from quotetrace.model import Entity, Party, Span
 
 FORMAT = "quotetrace-speaker-ranker"
 VERSION = 1
@@ -137,6 +139,11 @@ class Context:
     descriptors: Mapping[str, frozenset[str]]
     title_genders: Mapping[str, str] = field(default_factory=dict)  # from "Mr."/"Ms." only
     _by_entity: dict[str, list[tuple[int, int]]] | None = None
+    _starts_of: dict[str, list[int]] = field(default_factory=dict)
+    _order: dict[str, int] = field(default_factory=dict)
+    _start_only: dict[str, bool] = field(default_factory=dict)
+    _quoted_sorted: list[Span] | None = None
+    _quoted_reach: list[int] = field(default_factory=list)
 
     def mentions_of(self) -> dict[str, list[tuple[int, int]]]:
         """Every entity's mentions, built once per article."""
@@ -144,7 +151,47 @@ class Context:
             self._by_entity = {}
             for s, e, ident in self.entities.by_offset:
                 self._by_entity.setdefault(ident, []).append((s, e))
+            self._starts_of = {k: [s for s, _e in v] for k, v in self._by_entity.items()}
+            self._order = {}
+            for k, ent in enumerate(self.entities.entities):
+                self._order.setdefault(ent.id, k)
         return self._by_entity
+
+    def mentions_between(self, ident: str, low: int, high: int) -> list[tuple[int, int]]:
+        """The entity's mentions starting in ``[low, high)``, in order (a bisection, not a scan)."""
+        spans = self.mentions_of().get(ident, [])
+        starts = self._starts_of.get(ident, [])
+        return spans[bisect.bisect_left(starts, low) : bisect.bisect_left(starts, high)]
+
+    def nearby(self, low: int, high: int, also: str | None) -> list[Entity]:
+        """The entities with a mention starting in ``[low, high)``, and ``also``, in the order of
+        ``entities.entities``: the only ones that can be candidates of a quote there."""
+        self.mentions_of()
+        ids = {ident for _s, _e, ident in self.entities.starting_in(low, high)}
+        if also is not None:
+            ids.add(also)
+        positions = sorted(self._order[i] for i in ids if i in self._order)
+        return [self.entities.entities[k] for k in positions]
+
+    def in_quote(self, pos: int) -> bool:
+        """Whether ``pos`` is inside one of the ``quoted`` spans (built once, then bisected)."""
+        if self._quoted_sorted is None:
+            self._quoted_sorted = sorted(self.quoted)
+            self._quoted_reach = list(
+                itertools.accumulate((b for _a, b in self._quoted_sorted), max)
+            )
+        k = bisect.bisect_right(self._quoted_sorted, (pos, float("inf"))) - 1
+        return k >= 0 and self._quoted_reach[k] > pos
+
+    def sentence_start_only(self, ident: str) -> bool:
+        """Every mention of the entity opens a sentence, a line or a quote (cached per entity)."""
+        if ident not in self._start_only:
+            text = self.text
+            self._start_only[ident] = all(
+                m[0] == 0 or text[max(0, m[0] - 2) : m[0]].endswith(("\n", ". ", "“", '"'))
+                for m in self.mentions_of().get(ident, [])
+            )
+        return self._start_only[ident]
 
 
 def mention_kind(text: str, mention: Sequence[Span]) -> str:
@@ -208,13 +255,15 @@ def candidates(
         named = rule is not None and rule.name is not None
         feats = ["free", f"free|mk={mk}", f"free|named={named}|mk={mk}"]
         out.append(Candidate(rule or Party(tuple(mention), None, None), tuple(feats)))
-    for ent in ctx.entities.entities:
+    reach = ctx.entities.longest_mention
+    low = min(window, pos - reach)
+    high = max(end, mention[0][1] if mention else end)
+    for ent in ctx.nearby(low, high, rule_entity):
         spans = by_entity.get(ent.id, [])
-        before = [m for m in spans if window <= m[0] and m[1] <= pos]
-        overlapping = [
-            m for m in spans if mention and m[0] < mention[0][1] and mention[0][0] < m[1]
-        ]
-        around = [m for m in spans if pos <= m[0] < end]
+        near = ctx.mentions_between(ent.id, low, high)
+        before = [m for m in near if window <= m[0] and m[1] <= pos]
+        overlapping = [m for m in near if mention and m[0] < mention[0][1] and mention[0][0] < m[1]]
+        around = [m for m in near if pos <= m[0] < end]
         if not before and not overlapping and not around and ent.id != rule_entity:
             continue
         if ent.id == enclosing and mk in ("he", "she", "they", "it") and ent.id != rule_entity:
@@ -237,7 +286,7 @@ def candidates(
             recent = [m for m in before if sent - ctx.sentence_index(m[0]) <= 3]
             if any(ctx.is_subject(m[0], m[1]) for m in recent):
                 f.append(f"recent-subject|mk={mk}")
-            if all(any(a <= m[0] < b for a, b in ctx.quoted) for m in before):
+            if all(ctx.in_quote(m[0]) for m in before):
                 f.append(f"quoted-only|mk={mk}")
         elif around and not overlapping:
             f.append(f"after-only|mk={mk}")
@@ -258,10 +307,7 @@ def candidates(
         f.append(f"mentions={_bucket(len(spans), (1, 2, 5))}")
         if ent.label in _PLACE_LABELS:
             f.append(f"place|mk={mk}")
-        if len(ent.name.split()) == 1 and all(
-            m[0] == 0 or text[max(0, m[0] - 2) : m[0]].endswith(("\n", ". ", "“", '"'))
-            for m in spans
-        ):
+        if len(ent.name.split()) == 1 and ctx.sentence_start_only(ent.id):
             f.append("sentence-start-only")
         if head_word and head_word in ctx.descriptors.get(ent.id, frozenset()):
             f.append("descriptor-match")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from quotetrace import lexicon
-from quotetrace.attribute.addressee import frame_addressee, name_after_role
+from quotetrace.attribute.addressee import Frames, frame_addressee, name_after_role
 from quotetrace.attribute.entities import EntityIndex
 from quotetrace.attribute.ranker import Candidate as RankCandidate
 from quotetrace.attribute.ranker import Context, SpeakerRanker, candidates, choose
@@ -78,8 +78,10 @@ class Resolver:
                 genders[ent.id] = "f"
         state = _State(text, entities, subjects, genders, sentences, paragraphs)
         state.quoted = [span for d in drafts if d.cand.type == "direct" for span in d.cand.content]
+        frames = Frames(text, state._in_quote)
         speaking = {
-            m[2] for d in drafts for a, b in d.cand.speaker for m in entities.by_offset
+            m[2] for d in drafts for a, b in d.cand.speaker
+            for m in entities.starting_in(a - entities.longest_mention, b)
             if m[2] in entities.maybe_persons and m[0] < b and a < m[1]
         }  # fmt: skip
         state.persons = entities.persons | speaking
@@ -172,11 +174,11 @@ class Resolver:
                 )
             elif (cand.cue or speaker is not None) and (
                 framed := frame_addressee(
-                    text,
+                    frames,
                     state.sentences[state.sentence_index((cand.cue or cand.content)[0][0])]
                     if state.sentences
                     else (0, len(text)),
-                    [*state.quoted, *cand.content],
+                    cand.content,
                     entities,
                     speaker.entity if speaker else None,
                 )
@@ -235,12 +237,21 @@ class Resolver:
         # "the mayor of London", "authorities in the United States": the head is before them
         head_end = start + _head_length(
             surface,
-            lambda off: any(s < start + off <= e for s, e, _i in state.entities.by_offset),
+            lambda off: any(
+                s < start + off <= e
+                for s, e, _i in state.entities.starting_in(
+                    start + off - state.entities.longest_mention, start + off
+                )
+            ),
         )
         if head_end < end:
             # "The manager of X and Director of Y, David Clay": the appositive name at the end
             last = next(
-                (m for m in state.entities.by_offset if start < m[0] and end - 2 <= m[1] <= end),
+                (
+                    m
+                    for m in state.entities.starting_in(start + 1, end + 1)
+                    if end - 2 <= m[1] <= end
+                ),
                 None,
             )
             if last is not None and state.text[last[0] - 2 : last[0]] == ", ":
@@ -280,7 +291,8 @@ class Resolver:
         if after is not None:
             found = state.entities.first_in(after.end(), after.end() + 80)
             if found is not None and any(
-                s == after.end() for s, _e, i in state.entities.by_offset if i == found.id
+                i == found.id
+                for _s, _e, i in state.entities.starting_in(after.end(), after.end() + 1)
             ):
                 return found
         return None
@@ -457,8 +469,8 @@ class _State:
         """The first person mentioned as a subject (or first of all) in ``text[start:end]``,
         outside quotation marks."""
         inside = [
-            m for m in self.entities.by_offset
-            if start <= m[0] and m[1] <= end and m[2] in self.persons
+            m for m in self.entities.starting_in(start, end)
+            if m[1] <= end and m[2] in self.persons
             and not self._in_quote(m[0])
         ]  # fmt: skip
         subjects = [m for m in inside if self._is_subject(m[0], m[1])]
