@@ -102,15 +102,15 @@ def band_keys(tokens: Iterable[str]) -> list[int]:
 
 
 def features(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    from quotetrace.store import _text
     from quotetrace.store.cluster import anchor_terms, content_terms, normalise
+    from quotetrace.store.values import sqlite_text
 
     for batch in batches:
         out = []
         for qid, text in zip(
             batch.column("quote_id").to_pylist(), batch.column("text").to_pylist(), strict=True
         ):
-            tokens = normalise(_text(text) or "")
+            tokens = normalise(sqlite_text(text) or "")
             usable = len(tokens) >= MIN_TOKENS
             out.append(
                 {

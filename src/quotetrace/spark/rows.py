@@ -113,9 +113,9 @@ ERRORS = pa.schema(
 
 def month_of(published: str | None) -> tuple[str | None, str]:
     """(YYYY-MM-DD, partition month) of a published value, read as the store reads it."""
-    from quotetrace.store import _published
+    from quotetrace.store.values import published_keys
 
-    _, day = _published(published)
+    _, day = published_keys(published)
     return day, (day[:7] if day and len(day) >= 7 else UNDATED)
 
 

@@ -22,11 +22,12 @@ import random
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
 from typing import Any, NamedTuple
 
 from quotetrace import lexicon
+from quotetrace.model import content_hash
 from quotetrace.store.speakers import fold
 
 MIN_TOKENS = 3  # shorter quotes are never merged
@@ -34,6 +35,7 @@ SHORT_TOKENS = 12  # quotes up to this length get anchor terms for partial-quote
 LSH_THRESHOLD = 0.5
 NUM_PERM = 128
 MAX_CANDIDATES = 1000
+_CHUNK = 500  # parameters per IN (...) list
 
 STOPWORDS = lexicon.words("stopwords")
 # Frequent content words: a short quote made only of these and stopwords ("what they want",
@@ -336,6 +338,102 @@ def term_candidates(conn: sqlite3.Connection, tokens: Sequence[str]) -> set[int]
     return found
 
 
+# --- filing in the database ----------------------------------------------------------------------
+
+
+class LiveIndex:
+    """The LSH index of one connection's stored quotes: built on first use, kept in step with this
+    connection's writes, rebuilt when another connection has changed the database."""
+
+    def __init__(self) -> None:
+        self._index: NearDuplicateIndex | None = None
+        self._version: int | None = None
+
+    def get(self, conn: sqlite3.Connection) -> NearDuplicateIndex:
+        """The index, rebuilt when another connection changed the data (``data_version``)."""
+        version = int(conn.execute("PRAGMA data_version").fetchone()[0])
+        if self._index is None or version != self._version:
+            index = NearDuplicateIndex()
+            rows = conn.execute("SELECT pk, norm FROM quotes")
+            index.add_many((pk, norm.split()) for pk, norm in rows)
+            self._index, self._version = index, version
+        return self._index
+
+    def add(self, pk: int, tokens: Sequence[str]) -> None:
+        if self._index is not None:
+            self._index.add(pk, tokens)
+
+    def remove(self, pk: int) -> None:
+        if self._index is not None:
+            self._index.remove(pk)
+
+    def drop(self) -> None:
+        """Forget the index (after a rolled-back write): the next use rebuilds it."""
+        self._index = None
+
+
+def cluster_for(
+    conn: sqlite3.Connection,
+    live: LiveIndex,
+    tokens: tuple[str, ...],
+    qid: str,
+    place: tuple[str, int, int],
+) -> str:
+    """The cluster of a new quote: joins (and merges) the clusters of verified matches.
+
+    A quote overlapping this one in the same article (a nested or enclosing attribution) is
+    another layer of the same text, not a repetition, and is never a match.
+    """
+    article_id, start, end = place
+    best: dict[str, float] = {}
+    if len(tokens) >= MIN_TOKENS:
+        candidates = live.get(conn).query(tokens) | term_candidates(conn, tokens)
+        pks = sorted(candidates)
+        for i in range(0, len(pks), _CHUNK):
+            chunk = pks[i : i + _CHUNK]
+            rows = conn.execute(
+                "SELECT norm, cluster_id, article_id, start, end FROM quotes "
+                f"WHERE pk IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for norm, cid, other, s, e in rows:
+                if other == article_id and s < end and start < e:
+                    continue
+                score = match(tokens, norm.split())
+                if score > best.get(cid, 0.0):
+                    best[cid] = score
+    found = []
+    for cid, score in best.items():
+        (longest,) = conn.execute(
+            "SELECT norm FROM quotes WHERE cluster_id = ? ORDER BY length(norm) DESC, pk LIMIT 1",
+            (cid,),
+        ).fetchone()
+        wording = longest.split()
+        fits = match(tokens, wording) > 0.0
+        found.append(ClusterMatch(cid, score, fits, len(wording) > len(tokens)))
+    matched = clusters_to_join(found)
+    if not matched:
+        cid = content_hash("cluster", qid)
+        conn.execute("INSERT INTO clusters(id) VALUES (?)", (cid,))
+        return cid
+    if len(matched) == 1:
+        return next(iter(matched))
+    marks = ",".join("?" * len(matched))
+    sizes = conn.execute(
+        f"SELECT cluster_id, count(*) FROM quotes WHERE cluster_id IN ({marks}) "
+        "GROUP BY cluster_id",
+        sorted(matched),
+    ).fetchall()
+    target = min(sizes, key=lambda row: (-row[1], row[0]))[0]
+    others = sorted(matched - {target})
+    marks = ",".join("?" * len(others))
+    conn.execute(
+        f"UPDATE quotes SET cluster_id = ? WHERE cluster_id IN ({marks})", [target, *others]
+    )
+    conn.execute(f"DELETE FROM clusters WHERE id IN ({marks})", others)
+    return str(target)
+
+
 # --- trace ---------------------------------------------------------------------------------------
 
 
@@ -356,6 +454,10 @@ class Appearance:
     speaker_id: str | None
     speaker_as_written: str | None  # the name the article gave
 
+    def to_dict(self) -> dict[str, Any]:
+        """Its fields, and ``date`` (YYYY-MM-DD of ``published``, or None)."""
+        return {**asdict(self), "date": self.published[:10] if self.published else None}
+
 
 @dataclass(frozen=True)
 class Trace:
@@ -372,6 +474,19 @@ class Trace:
     def conflicting_speakers(self) -> bool:
         """Attributed to different speakers in different places."""
         return len(self.speakers) > 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The one JSON shape of a trace (``trace --format json``, ``/api/trace``, a quote's
+        page): ``first`` is the earliest appearance, repeated as ``appearances[0]``."""
+        appearances = [a.to_dict() for a in self.appearances]
+        return {
+            "cluster_id": self.cluster_id,
+            "first": dict(appearances[0]),
+            "appearances": appearances,
+            "variants": [{"text": text, "count": n} for text, n in self.variants],
+            "speakers": [{"name": name, "count": n} for name, n in self.speakers],
+            "conflicting_speakers": self.conflicting_speakers,
+        }
 
 
 def variant_counts(texts: Iterable[str]) -> tuple[tuple[str, int], ...]:

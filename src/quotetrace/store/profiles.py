@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -226,17 +225,7 @@ def quote_detail(conn: sqlite3.Connection, quote_id: str) -> dict[str, Any] | No
         "quote": quote,
         "parent": parent,
         "nested": nested,
-        "trace": None
-        if trace is None
-        else {
-            "cluster_id": trace.cluster_id,
-            "appearances": [
-                {**asdict(a), "date": (a.published or "")[:10] or None} for a in trace.appearances
-            ],
-            "variants": [{"text": t, "count": n} for t, n in trace.variants],
-            "speakers": [{"name": n, "count": c} for n, c in trace.speakers],
-            "conflicting_speakers": trace.conflicting_speakers,
-        },
+        "trace": None if trace is None else trace.to_dict(),
     }
 
 

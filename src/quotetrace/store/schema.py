@@ -247,7 +247,7 @@ CHECKS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _now() -> str:
+def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -280,7 +280,7 @@ def migrate(conn: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRAT
                     conn.execute(statement)
                 conn.execute(
                     "INSERT INTO migrations(name, applied_at) VALUES (?, ?)",
-                    (migration.name, _now()),
+                    (migration.name, utc_now()),
                 )
                 done.append(migration.name)
             conn.execute("COMMIT")

@@ -6,17 +6,23 @@ surname-only key to the one person with that surname when there is exactly one).
 accents and case, drops titles, suffixes and possessives, and unifies transliteration variants of
 the surname's ending (-yy/-iy/-ij/-y, -ei/-ey, -ski/-sky). Organisations and groups ("Florida
 Highway Patrol", "officials") are keyed by their whole folded name.
+
+``speaker_for`` files one quote's speaker in the database as it is written (``settle.py`` files
+them all again in a fixed order at the end of an ingest run).
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from quotetrace import lexicon
 from quotetrace.lexicon import load
+from quotetrace.model import Party, content_hash
+from quotetrace.store.values import sqlite_text
 
 # Letters that NFKD does not decompose into a base letter and a mark.
 _SPECIAL = str.maketrans(
@@ -119,3 +125,63 @@ def name_weight(name: str) -> tuple[int, int]:
     """How good a display name is: more name words first, then longer."""
     tokens = name_tokens(name)
     return (len(tokens), len(" ".join(tokens)))
+
+
+# --- filing in the database ----------------------------------------------------------------------
+
+
+def speaker_for(
+    conn: sqlite3.Connection, party: Party | None, labels: dict[str, str]
+) -> str | None:
+    """The speaker id of a quote's speaker (created when new); ``labels``: entity id -> label."""
+    if party is None or not party.name:
+        return None
+    key = speaker_key(sqlite_text(party.name), label=labels.get(party.entity or ""))
+    if key is None:
+        return None
+    if key.is_person and not key.initial:
+        rows = conn.execute(
+            "SELECT id, initial FROM speakers WHERE is_person = 1 AND surname = ?",
+            (key.surname,),
+        ).fetchall()
+        named = {initial: sid for sid, initial in rows if initial}
+        bare = [sid for sid, initial in rows if not initial]
+        if len(named) == 1:
+            return touch_speaker(conn, next(iter(named.values())), key)
+        if bare:
+            return touch_speaker(conn, bare[0], key)
+        return create_speaker(conn, key)
+    row = conn.execute("SELECT id FROM speakers WHERE key = ?", (key.key,)).fetchone()
+    if row is not None:
+        return touch_speaker(conn, row[0], key)
+    sid = create_speaker(conn, key)
+    if key.is_person:
+        # a surname-only speaker filed before any first name was known joins this person,
+        # when this is the only person of that surname
+        rows = conn.execute(
+            "SELECT id, initial FROM speakers WHERE is_person = 1 AND surname = ? AND id != ?",
+            (key.surname, sid),
+        ).fetchall()
+        bare = [other for other, initial in rows if not initial]
+        if bare and len(rows) == len(bare):
+            conn.execute("UPDATE quotes SET speaker_id = ? WHERE speaker_id = ?", (sid, bare[0]))
+            conn.execute("DELETE FROM speakers WHERE id = ?", (bare[0],))
+    return sid
+
+
+def create_speaker(conn: sqlite3.Connection, key: SpeakerKey) -> str:
+    sid = content_hash("speaker", key.key)
+    conn.execute(
+        "INSERT INTO speakers(id, key, surname, initial, is_person, name) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (sid, key.key, key.surname, key.initial, int(key.is_person), key.display),
+    )
+    return sid
+
+
+def touch_speaker(conn: sqlite3.Connection, sid: str, key: SpeakerKey) -> str:
+    """Keep the fullest form of the name as the speaker's name."""
+    (current,) = conn.execute("SELECT name FROM speakers WHERE id = ?", (sid,)).fetchone()
+    if name_weight(key.display) > name_weight(current):
+        conn.execute("UPDATE speakers SET name = ? WHERE id = ?", (key.display, sid))
+    return sid

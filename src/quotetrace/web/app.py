@@ -511,13 +511,7 @@ class _StoreAccess:
             found = store.trace(q)
         if found is None:
             raise ApiError(404, "no stored quote matches", {"q": q})
-        return {
-            "cluster_id": found.cluster_id,
-            "appearances": [_with_date(asdict(a)) for a in found.appearances],
-            "variants": [{"text": t, "count": n} for t, n in found.variants],
-            "speakers": [{"name": name, "count": n} for name, n in found.speakers],
-            "conflicting_speakers": found.conflicting_speakers,
-        }
+        return found.to_dict()
 
     def article(self, article_id: str) -> dict[str, Any]:
         with self._open() as store:
