@@ -308,17 +308,6 @@ def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("table", "json"), default="table")
 
 
-def trace_to_dict(found: Any) -> dict[str, Any]:
-    return {
-        "cluster_id": found.cluster_id,
-        "first": asdict(found.first),
-        "appearances": [asdict(a) for a in found.appearances],
-        "variants": [{"text": text, "count": n} for text, n in found.variants],
-        "speakers": [{"name": name, "count": n} for name, n in found.speakers],
-        "conflicting_speakers": found.conflicting_speakers,
-    }
-
-
 def run_trace(args: argparse.Namespace) -> int:
     with open_existing(args.db) as store:
         found = store.trace(args.text)
@@ -326,7 +315,7 @@ def run_trace(args: argparse.Namespace) -> int:
         print("quotetrace: no stored quote matches", file=sys.stderr)
         return 1
     if args.format == "json":
-        print(json.dumps(trace_to_dict(found), ensure_ascii=False, indent=2))
+        print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
         return 0
     first = found.first
     articles = len({a.article_id for a in found.appearances})
