@@ -48,6 +48,7 @@ from quotetrace.pipeline import Pipeline
 from quotetrace.store import Store
 from quotetrace.store.profiles import speaker_ids
 from quotetrace.store.search import Sort, check_day
+from quotetrace.web import schemas
 from quotetrace.web.follow import FetchSettings, add_routes
 from quotetrace.web.graph import build_graph, graph_to_dict, speaker_colours, speaker_key
 from quotetrace.web.graph import speaker_label as _label
@@ -349,6 +350,7 @@ def create_app(
         tags=["extract"],
         summary="Extract the quotations of one article",
         responses=_errors(413, 422, 500),
+        response_model=schemas.DocumentView,
     )
     def extract(req: ExtractRequest) -> dict[str, Any]:
         """FORMAT.md §2 output with `text` (offsets refer to it) and `findings`, plus a `view`
@@ -358,7 +360,12 @@ def create_app(
             raise ApiError(422, f"cannot extract the article: {doc.error.split(': ', 1)[1]}")
         return document_view(doc)
 
-    @app.get("/api/examples", tags=["extract"], summary="The bundled example articles")
+    @app.get(
+        "/api/examples",
+        tags=["extract"],
+        summary="The bundled example articles",
+        response_model=list[schemas.ExampleOut],
+    )
     def examples() -> list[dict[str, Any]]:
         return _examples()
 
@@ -367,6 +374,7 @@ def create_app(
         tags=["store"],
         summary="Search the stored quotes",
         responses=_errors(422, 503),
+        response_model=schemas.SearchOut,
     )
     def quotes(
         q: str | None = Query(None, max_length=2000, description="words of the quote"),
@@ -399,6 +407,7 @@ def create_app(
         tags=["store"],
         summary="A quote's cluster, from its first appearance on",
         responses=_errors(404, 422, 503),
+        response_model=schemas.TraceOut,
     )
     def trace(q: str = Query(..., min_length=1, max_length=2000)) -> dict[str, Any]:
         return stores.trace(q)
@@ -408,6 +417,7 @@ def create_app(
         tags=["store"],
         summary="One stored article with its quotes",
         responses=_errors(404, 503),
+        response_model=schemas.StoredDocumentView,
     )
     def article(article_id: str, request: Request) -> dict[str, Any]:
         """Any id, a crawled page's URL included: percent-encode it whole (``/`` as ``%2F``)."""
@@ -418,11 +428,17 @@ def create_app(
         tags=["store"],
         summary="Everyone quoted in the store, with counts",
         responses=_errors(503),
+        response_model=schemas.SpeakersOut,
     )
     def speakers() -> dict[str, Any]:
         return stores.speakers()
 
-    @app.get("/api/health", tags=["meta"], summary="Liveness and configuration")
+    @app.get(
+        "/api/health",
+        tags=["meta"],
+        summary="Liveness and configuration",
+        response_model=schemas.HealthOut,
+    )
     def health() -> dict[str, Any]:
         return {
             "ok": True,

@@ -30,6 +30,7 @@ from quotetrace.fetch.client import Fetcher, FetchPolicy, check_url
 from quotetrace.fetch.sources import PageRecord, article_from_result, remember
 from quotetrace.model import content_hash
 from quotetrace.store.profiles import quote_detail, speaker_profile
+from quotetrace.web import schemas
 
 if TYPE_CHECKING:
     from quotetrace.web.app import _Extractor, _StoreAccess
@@ -79,6 +80,7 @@ def add_routes(
         tags=["store"],
         summary="A speaker's record: quotes by date, occasions, addressees, quotes per week",
         responses=errors(404, 503),
+        response_model=schemas.SpeakerProfileOut,
     )
     def speaker(speaker_id: str) -> dict[str, Any]:
         with stores._open() as store:
@@ -92,6 +94,7 @@ def add_routes(
         tags=["store"],
         summary="One stored quote with its context, nested quotes and trace",
         responses=errors(404, 503),
+        response_model=schemas.QuoteDetailOut,
     )
     def quote(quote_id: str) -> dict[str, Any]:
         with stores._open() as store:
@@ -105,6 +108,8 @@ def add_routes(
         tags=["export"],
         summary="schema.org ClaimReview JSON-LD for a quote's cluster (ready for a fact-checker)",
         responses=errors(404, 503),
+        response_model=schemas.ClaimReviewOut,
+        response_model_exclude_unset=True,
     )
     def claimreview(quote_id: str) -> dict[str, Any]:
         with stores._open() as store:
@@ -118,6 +123,8 @@ def add_routes(
         tags=["export"],
         summary="W3C Web Annotation of a quote (TextQuoteSelector and TextPositionSelector)",
         responses=errors(404, 503),
+        response_model=schemas.AnnotationOut,
+        response_model_exclude_unset=True,
     )
     def annotation(quote_id: str) -> dict[str, Any]:
         with stores._open() as store:
@@ -136,6 +143,8 @@ def add_routes(
         tags=["extract"],
         summary="Fetch a page by URL, extract it and add it to the store (serve --allow-fetch)",
         responses=errors(400, 403, 422, 502, 503),
+        response_model=schemas.FetchedDocumentView,
+        response_model_exclude_unset=True,
     )
     def fetch(req: FetchRequest) -> dict[str, Any]:
         """Off unless the server runs with `--allow-fetch`. Addresses that are private,
