@@ -103,7 +103,19 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 class ExtractRequest(BaseModel):
     """An article to extract: ``text`` or ``html`` (exactly one), with optional metadata."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # the validator below, said in the schema: exactly one of "text" and "html" is a string
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": [key],
+                    "properties": {key: {"type": "string"}, other: {"type": "null"}},
+                }
+                for key, other in (("text", "html"), ("html", "text"))
+            ]
+        },
+    )
 
     text: str | None = Field(None, description="plain article text")
     html: str | None = Field(None, description="an HTML page; its article text is extracted")
@@ -349,7 +361,7 @@ def create_app(
         "/api/extract",
         tags=["extract"],
         summary="Extract the quotations of one article",
-        responses=_errors(413, 422, 500),
+        responses=_errors(400, 413, 422, 500),
         response_model=schemas.DocumentView,
     )
     def extract(req: ExtractRequest) -> dict[str, Any]:
