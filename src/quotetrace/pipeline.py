@@ -40,6 +40,9 @@ from quotetrace.segment import paragraphs
 
 MAX_PARSE_CHARS = 1500  # longer "sentences" (lists, tables, run-ons) are parsed in pieces
 BLOCK_CHARS = 200_000  # very long articles are processed in blocks of whole paragraphs
+# Sentences parsed between two deadline checks: the analyzer's batch (64) or a multiple, so that
+# spaCy sees the very same batches and the output is unchanged.
+PARSE_CHUNK = 64
 
 
 class Pipeline:
@@ -272,7 +275,7 @@ class Pipeline:
         """Parse only the sentences that hold a quotation mark (not an apostrophe), a cue word,
         "according to" or a closing colon; with a cue model, every sentence."""
         if self.cue_model is not None:
-            return self.analyzer.parse(text, [p for s in sentences for p in _pieces(text, *s)])
+            return self._parse_pieces(text, [p for s in sentences for p in _pieces(text, *s)])
         selected: list[Span] = []
         for s, e in sentences:
             piece = text[s:e]
@@ -285,7 +288,17 @@ class Pipeline:
                 or self._cue_words.search(piece)
             ):
                 selected += list(_pieces(text, s, e))
-        return self.analyzer.parse(text, selected)
+        return self._parse_pieces(text, selected)
+
+    def _parse_pieces(self, text: str, pieces: list[Span]) -> list[ParsedSentence]:
+        """The parse, checking the deadline every PARSE_CHUNK pieces (a long block's parse is the
+        longest stage; a server stopping or a client leaving is noticed within one chunk)."""
+        out: list[ParsedSentence] = []
+        for i in range(0, len(pieces), PARSE_CHUNK):
+            if i:
+                self._deadline.check(f"parse, sentence {i:,}")
+            out += self.analyzer.parse(text, pieces[i : i + PARSE_CHUNK])
+        return out
 
     def _find_hedge(
         self,

@@ -69,10 +69,9 @@ def _load_examples(db: str, pipeline: Pipeline) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from quotetrace.web.app import LOOPBACK_HOSTS, create_app
     from quotetrace.web.follow import FetchSettings
+    from quotetrace.web.server import serve_app
 
     if args.db is not None and not args.examples and not Path(args.db).is_file():
         raise InputError(f"no such store: {args.db}")
@@ -111,5 +110,5 @@ def run_serve(args: argparse.Namespace) -> int:
             allow_networks=tuple(args.fetch_allow),
         )
         app = create_app(db, pipeline=pipeline, allowed_hosts=allowed, fetch=fetch)
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        serve_app(app, host=args.host, port=args.port)
     return 0

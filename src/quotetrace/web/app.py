@@ -12,16 +12,18 @@ nodes, never as markup; pages carry a strict Content-Security-Policy (scripts fr
 from __future__ import annotations
 
 import json
+import logging
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from http import HTTPStatus
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
+import anyio
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -37,6 +39,7 @@ from quotetrace.errors import StoreError, UnreadableArticle
 from quotetrace.findings import headline_findings
 from quotetrace.ingest import article_from_html, article_from_text
 from quotetrace.kinds import ALL_KINDS, parse_kinds
+from quotetrace.limits import Deadline, LimitExceeded, Limits
 from quotetrace.model import (
     Article,
     Document,
@@ -61,6 +64,7 @@ PAGE_CSP = (
     "frame-ancestors 'none'"
 )
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+_log = logging.getLogger("uvicorn.error")  # the server's log (stderr under `quotetrace serve`)
 
 
 # -- the error shape -------------------------------------------------------------------------
@@ -208,29 +212,104 @@ def _hostname(host: str) -> str:
 # -- the extractor, built on first use ----------------------------------------------------------
 
 
+T = TypeVar("T")
 REQUEST_SECONDS = 30.0  # soft deadline of one extraction in the server
+
+
+CLIENT_GONE = 499  # nginx's "client closed request": logged, never read by anyone
+
+
+class _StoppableDeadline(Deadline):
+    """The soft deadline, which also stops at the next stage once any of ``events`` is set (the
+    server is shutting down, or the request's client left)."""
+
+    def __init__(self, seconds: float | None, events: tuple[threading.Event, ...]) -> None:
+        super().__init__(seconds)
+        self.events = events
+
+    def check(self, stage: str) -> None:
+        if any(event.is_set() for event in self.events):
+            raise LimitExceeded(f"stopped at {stage}")
+        super().check(stage)
+
+
+@dataclass(frozen=True)
+class _RequestLimits(Limits):
+    events: tuple[threading.Event, ...] = field(default=(), compare=False)
+
+    def deadline(self) -> Deadline:
+        return _StoppableDeadline(self.seconds, self.events)
 
 
 class _Extractor:
     """One pipeline per app, built lazily (the model takes seconds to load), used by one request
-    at a time (FastAPI runs the endpoint in its thread pool, off the event loop). Each article
-    has a soft deadline of ``seconds``, so one hostile text cannot hold the pipeline for long."""
+    at a time, in a worker thread, off the event loop. Each article has a soft deadline of
+    ``seconds``, so one hostile text cannot hold the pipeline for long; an extraction whose
+    client left (``gone``) or that runs when the server shuts down (``stopping``) stops at its
+    next stage boundary, releases the pipeline and its result is dropped, and a request still
+    waiting for the pipeline then gives up without starting."""
 
     def __init__(self, pipeline: Pipeline | None, seconds: float | None = REQUEST_SECONDS) -> None:
         self._pipeline = pipeline
         self._lock = threading.Lock()
         self.seconds = seconds
+        self.stopping = threading.Event()
+        self.abandoned = 0  # extractions stopped or never started because the client left
 
-    def process(self, article: Article) -> Document:
-        with self._lock:
+    def process(self, article: Article, gone: threading.Event | None = None) -> Document:
+        events = (self.stopping, gone or threading.Event())
+        while not self._lock.acquire(timeout=0.1):
+            self._raise_if_stopped(events)
+        try:
+            self._raise_if_stopped(events)
             if self._pipeline is None:
                 self._pipeline = Pipeline()
             before = self._pipeline.limits
-            self._pipeline.limits = replace(before, seconds=self.seconds)
+            values = {f.name: getattr(before, f.name) for f in fields(Limits)}
+            values["seconds"] = self.seconds
+            self._pipeline.limits = _RequestLimits(**values, events=events)
             try:
-                return self._pipeline.process(article)
+                doc = self._pipeline.process(article)
             finally:
                 self._pipeline.limits = before
+            self._raise_if_stopped(events)
+            return doc
+        finally:
+            self._lock.release()
+
+    def _raise_if_stopped(self, events: tuple[threading.Event, threading.Event]) -> None:
+        stopping, gone = events
+        if stopping.is_set():
+            _log.warning("extraction stopped: the server is shutting down")
+            raise ApiError(503, "the server is shutting down")
+        if gone.is_set():
+            self.abandoned += 1
+            _log.warning("extraction stopped: the client left (the result is dropped)")
+            raise ApiError(CLIENT_GONE, "the client left: extraction stopped, result dropped")
+
+
+async def _run_while_connected(request: Request, work: Callable[[threading.Event], T]) -> T:
+    """``work(gone)`` in a worker thread; ``gone`` is set as soon as the client disconnects
+    (the ASGI server's ``http.disconnect``), so that the work can stop early."""
+    gone = threading.Event()
+
+    async def watch() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
+
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+    async with anyio.create_task_group() as group:
+        group.start_soon(watch)
+        try:
+            outcome.append(await anyio.to_thread.run_sync(work, gone))
+        except Exception as exc:  # re-raised below, outside the task group
+            failure.append(exc)
+        group.cancel_scope.cancel()
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 def _article(req: ExtractRequest) -> Article:
@@ -364,10 +443,12 @@ def create_app(
         responses=_errors(400, 413, 422, 500),
         response_model=schemas.DocumentView,
     )
-    def extract(req: ExtractRequest) -> dict[str, Any]:
+    async def extract(req: ExtractRequest, request: Request) -> dict[str, Any]:
         """FORMAT.md §2 output with `text` (offsets refer to it) and `findings`, plus a `view`
         object for the page: speaker colours, each quote's chain in words, the graph."""
-        doc = extractor.process(_article(req))
+        doc = await _run_while_connected(
+            request, lambda gone: extractor.process(_article(req), gone)
+        )
         if doc.error is not None and doc.error.startswith("LimitExceeded"):
             raise ApiError(422, f"cannot extract the article: {doc.error.split(': ', 1)[1]}")
         return document_view(doc)
