@@ -19,7 +19,7 @@ from quotetrace.store.inputs import iter_inputs
 from quotetrace.store.warc import WarcReport
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
-from make_corpus import CASES, Case, write  # noqa: E402
+from make_corpus import CASES, FILES, Case, commit, materialise  # noqa: E402
 
 DEADLINE = "120"  # seconds per article in the batch (each case has its own, see Case.seconds)
 
@@ -44,7 +44,7 @@ def one_model(shared_pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> Ite
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("hostile")
-    write(out)
+    materialise(out)
     return out
 
 
@@ -92,7 +92,7 @@ def test_each_warc_case(case: Case, corpus: Path, shared_pipeline: Pipeline) -> 
 def test_one_batch_of_every_small_case_goes_to_the_end(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    small = write(tmp_path / "batch", small_only=True)
+    small = materialise(tmp_path / "batch", small_only=True)
     code = main(["extract", str(tmp_path / "batch"), "--max-seconds", DEADLINE])
     out, err = capsys.readouterr()
     assert code == 1 and "Traceback" not in err
@@ -105,3 +105,11 @@ def test_one_batch_of_every_small_case_goes_to_the_end(
 def test_the_corpus_is_big_enough() -> None:
     assert len(CASES) >= 45
     assert len({c.name for c in CASES}) == len(CASES)
+
+
+def test_the_committed_files_are_what_the_generator_makes(tmp_path: Path) -> None:
+    names = commit(tmp_path)
+    assert len(names) >= 30
+    assert sorted(p.name for p in FILES.iterdir()) == sorted(names)
+    for name in names:
+        assert (FILES / name).read_bytes() == (tmp_path / name).read_bytes(), name

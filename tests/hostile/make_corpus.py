@@ -1,12 +1,16 @@
 """The hostile corpus: malformed, huge and adversarial inputs, each with its expected outcome.
 
     python tests/hostile/make_corpus.py OUT_DIR [--small]
+    python tests/hostile/make_corpus.py --commit      # (re)writes tests/hostile/files/
 
 writes every case into OUT_DIR and prints the table of cases (name, what it is, expected outcome).
-``--small`` writes only the cases small enough to keep in the repository (tests/hostile/files/);
-the big ones (20 MB text, 10 MB HTML, a 50 MB JSON line, gzip and WARC bombs) are generated at
-test time into a temporary folder. ``CASES`` is what tests/test_hostile.py checks: an outcome is
-``ok`` (a result line, no error) or ``error:`` followed by a piece of the one-line reason.
+``--small`` writes only the cases that are not big. The small cases with a plain file name and at
+most ``COMMITTED_MAX_BYTES`` are kept in the repository (tests/hostile/files/, written by
+``--commit``; a test checks that they are what this script makes); the rest, big ones (20 MB
+text, 10 MB HTML, a 50 MB JSON line, gzip and WARC bombs), 200 kB degenerate texts and the odd
+file names, are generated at test time into a temporary folder (``materialise``). ``CASES`` is
+what tests/test_hostile.py checks: an outcome is ``ok`` (a result line, no error) or ``error:``
+followed by a piece of the one-line reason.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import os
 import random
 import sys
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +62,7 @@ def _lines(*objects: object) -> Callable[[Path], None]:
 
 
 def _gzip(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=9)
+    return gzip.compress(data, compresslevel=9, mtime=0)  # no time stamp: the same bytes every run
 
 
 def _bomb(path: Path) -> None:
@@ -116,8 +121,12 @@ def _warc(records: list[tuple[str, bytes, str]], *, compress: bool) -> bytes:
     writer = WARCWriter(out, gzip=compress)
     for uri, body, ctype in records:
         headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+        fixed = {  # an id and date of their own, so that the file is the same every run
+            "WARC-Record-ID": f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, uri)}>",
+            "WARC-Date": "2024-03-01T12:00:00Z",
+        }
         record = writer.create_warc_record(
-            uri, "response", payload=io.BytesIO(body), http_headers=headers
+            uri, "response", payload=io.BytesIO(body), http_headers=headers, warc_headers_dict=fixed
         )
         writer.write_record(record)
     return out.getvalue()
@@ -382,6 +391,46 @@ CASES: list[Case] = [
 ]
 
 
+FILES = Path(__file__).resolve().parent / "files"
+COMMITTED_MAX_BYTES = 64 * 1024
+
+
+def portable(name: str) -> bool:
+    """A file name any checkout keeps as it is (the odd names are cases of their own)."""
+    return name.isascii() and name.isprintable() and " " not in name and len(name) <= 64
+
+
+def commit(files: Path = FILES) -> list[str]:
+    """Write the committed cases into ``files``; their names."""
+    files.mkdir(parents=True, exist_ok=True)
+    names = []
+    for case in CASES:
+        if case.big or not portable(case.name):
+            continue
+        case.make(files / case.name)
+        if (files / case.name).stat().st_size > COMMITTED_MAX_BYTES:
+            (files / case.name).unlink()
+        else:
+            names.append(case.name)
+    return names
+
+
+def materialise(out: Path, *, small_only: bool = False) -> list[Case]:
+    """Every case (or every small one) in ``out``: the committed files copied, the rest made."""
+    out.mkdir(parents=True, exist_ok=True)
+    made = []
+    for case in CASES:
+        if small_only and case.big:
+            continue
+        kept = FILES / case.name
+        if portable(case.name) and kept.is_file():
+            (out / case.name).write_bytes(kept.read_bytes())
+        else:
+            case.make(out / case.name)
+        made.append(case)
+    return made
+
+
 def write(out: Path, *, small_only: bool = False) -> list[Case]:
     out.mkdir(parents=True, exist_ok=True)
     made = []
@@ -404,6 +453,9 @@ def table(cases: list[Case]) -> str:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--commit"]:
+        print(f"{len(commit())} files in {FILES}")
+        sys.exit(0)
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     write(Path(sys.argv[1]), small_only="--small" in sys.argv)
