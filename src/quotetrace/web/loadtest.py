@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from quotetrace.errors import InputError
+from quotetrace.errors import InputError, QuotetraceError
 
 
 @dataclass
@@ -103,14 +103,14 @@ def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float) -> None
     until = time.monotonic() + timeout
     while time.monotonic() < until:
         if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode}")
+            raise QuotetraceError(f"the server exited with {proc.returncode}")
         try:
             if httpx.get(base + "/api/health", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"the server did not answer within {timeout:g} s")
+    raise QuotetraceError(f"the server did not answer within {timeout:g} s")
 
 
 async def _load(
