@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: setup run test lint typecheck bench eval-gate clean
-.PHONY: serve browser java
+.PHONY: serve browser java fuzz
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -33,6 +33,19 @@ test: setup browser java lint typecheck
 
 bench: setup
 	$(BIN)/quotetrace bench
+
+## Atheris harnesses, one per entry point (fuzz/), FUZZ_SECONDS each; seeds: tests/hostile/files.
+## New inputs go to .fuzz/NAME/, crashes to .fuzz/crashes/; exits 1 if any harness found one.
+FUZZ_SECONDS ?= 60
+FUZZ_HARNESSES ?= text html jsonl warc search
+fuzz: setup
+	@$(BIN)/python -c 'import atheris' 2>/dev/null || $(BIN)/pip install --quiet -e '.[fuzz]'
+	@status=0; for h in $(FUZZ_HARNESSES); do \
+	  mkdir -p .fuzz/$$h .fuzz/crashes; echo "== fuzz/fuzz_$$h.py, $(FUZZ_SECONDS) s"; \
+	  $(BIN)/python fuzz/fuzz_$$h.py .fuzz/$$h tests/hostile/files -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=120 -rss_limit_mb=3072 -artifact_prefix=.fuzz/crashes/$$h- -print_final_stats=1 \
+	    || status=1; \
+	done; exit $$status
 
 ## The web page and API at http://127.0.0.1:8000/, with the bundled example articles in a store.
 serve: setup
