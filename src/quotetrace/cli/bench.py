@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from quotetrace import bench, bench_html, bench_scaling
+from quotetrace.bench_memory import memory_by_size
 from quotetrace.spark import bench as spark_bench
 
 # --- bench --------------------------------------------------------------------------------------
@@ -26,6 +27,12 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     parser.add_argument("--jobs", "-j", type=int, default=2, help="workers for the parallel run")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="instead: peak memory by article size (10 kB, 100 kB, 1 MB, 10 MB of the corpus's "
+        "text), each in a fresh process",
+    )
 
 
 def run_bench(args: argparse.Namespace) -> int:
@@ -33,6 +40,13 @@ def run_bench(args: argparse.Namespace) -> int:
         print(f"quotetrace bench: corpus not found: {args.corpus}")
         return 2
     rows = bench.load_texts(args.corpus, args.limit)
+    if args.memory:
+        memory = memory_by_size([r["text"] for r in rows])
+        print(f"{'characters':>12}{'quotes':>8}{'seconds':>9}{'base MB':>9}{'peak MB':>9}{'article MB':>11}")  # fmt: skip
+        for m in memory:
+            print(f"{m.chars:>12,}{m.quotes:>8}{m.seconds:>9.1f}{m.baseline_mb:>9.0f}{m.peak_mb:>9.0f}"
+                  f"{m.article_mb:>11.0f}" + (f"  {m.error}" if m.error else ""))  # fmt: skip
+        return 0
     results = [bench.measure("spacy-full", rows), bench.measure("quotetrace", rows, 1)]
     if args.jobs > 1:
         results.append(bench.measure("quotetrace", rows, args.jobs))
