@@ -239,6 +239,7 @@ class TextCount(_Model):
 
 class TraceOut(_Model):
     cluster_id: str
+    first: Appearance = Field(description="the earliest appearance (also appearances[0])")
     appearances: list[Appearance] = Field(description="time order, undated ones last")
     variants: list[TextCount]
     speakers: list[NameCount]
