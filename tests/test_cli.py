@@ -11,7 +11,6 @@ import pytest
 
 from quotetrace import runner
 from quotetrace.cli import main
-from quotetrace.kinds import ALL_KINDS
 from quotetrace.pipeline import Pipeline
 
 GOOD = "“The bridge will open in May,” Mayor Anna Berg said on Monday.\n"
@@ -24,14 +23,14 @@ KINDS_TEXT = (
 
 
 @pytest.fixture(scope="module")
-def shared_pipeline() -> Pipeline:
+def shared_pipeline(pipeline_all_kinds: Pipeline) -> Pipeline:
     # every kind is analysed; the CLI's --kinds filter decides what is written
-    return Pipeline(kinds=ALL_KINDS)
+    return pipeline_all_kinds
 
 
 @pytest.fixture(autouse=True)
 def one_model(shared_pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every command builds a Pipeline; reuse one so the model loads once per module."""
+    """Every command builds a Pipeline; reuse the session's so the model loads once."""
     monkeypatch.setattr(runner, "Pipeline", lambda **options: shared_pipeline)
     yield
 

@@ -33,9 +33,9 @@ def test_resolve_date(phrase: str, published: str | None, expected: str | None) 
 
 
 @pytest.mark.skipif(not EXAMPLE.exists(), reason="the example article lives in ../shared")
-def test_example_occasions_and_dates() -> None:
+def test_example_occasions_and_dates(pipeline: Pipeline) -> None:
     article = read_text_file(EXAMPLE)
-    doc = Pipeline().process(article)
+    doc = pipeline.process(article)
     by_speaker: dict[str, list] = {}
     for q in doc.quotes:
         if q.speaker and q.speaker.name:

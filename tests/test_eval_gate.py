@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,9 @@ FLOORS = json.loads((HERE / "eval_floors.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def pipelines() -> dict[str, Pipeline]:
-    """One pipeline per set of kinds, built on first use (the model loads once each)."""
-    return {}
+def pipelines(pipeline: Pipeline, pipeline_all_kinds: Pipeline) -> dict[tuple[str, ...], Pipeline]:
+    """The session's pipeline for each set of kinds the floors are measured with."""
+    return {DEFAULT_KINDS: pipeline, ALL_KINDS: pipeline_all_kinds}
 
 
 def _score(pipeline: Pipeline, gold_path: Path, kinds: tuple[str, ...]) -> EvalResult:
@@ -46,7 +47,9 @@ def _fingerprint(path: Path) -> str:
 
 
 @pytest.mark.parametrize("corpus", sorted(FLOORS))
-def test_floors(pipelines: dict[str, Pipeline], corpus: str) -> None:
+def test_floors(
+    pipelines: dict[tuple[str, ...], Pipeline], make_pipeline: Callable[..., Pipeline], corpus: str
+) -> None:
     spec = FLOORS[corpus]
     path = SHARED / spec["path"]
     if not path.exists():
@@ -54,11 +57,9 @@ def test_floors(pipelines: dict[str, Pipeline], corpus: str) -> None:
     assert _fingerprint(path) == spec["fingerprint"], f"{path} changed: re-measure and re-pin"
     kinds = ALL_KINDS if spec["kinds"] == "all" else DEFAULT_KINDS
     if "train" in spec:
-        pipeline = _learned_pipeline(spec, kinds)
+        pipeline = _learned_pipeline(spec, kinds, make_pipeline)
     else:
-        if spec["kinds"] not in pipelines:
-            pipelines[spec["kinds"]] = Pipeline(kinds=kinds)
-        pipeline = pipelines[spec["kinds"]]
+        pipeline = pipelines[kinds]
     result = _score(pipeline, path, kinds).to_dict()
     got = {
         "overlap_f1": result["overlap"]["quotes"]["f1"],
@@ -71,15 +72,16 @@ def test_floors(pipelines: dict[str, Pipeline], corpus: str) -> None:
         assert value is not None and value + 1e-9 >= floor, f"{corpus} {name}: {value} < {floor}"
 
 
-def _learned_pipeline(spec: dict[str, Any], kinds: tuple[str, ...]) -> Pipeline:
+def _learned_pipeline(
+    spec: dict[str, Any], kinds: tuple[str, ...], make_pipeline: Callable[..., Pipeline]
+) -> Pipeline:
     """A cue model trained on the first ``train_docs`` training documents (``quotetrace train``),
     then the pipeline that uses it."""
     train_path = SHARED / spec["train"]
     assert _fingerprint(train_path) == spec["train_fingerprint"], f"{train_path} changed"
-    trainer = Pipeline(kinds=ALL_KINDS, topics=True)
+    trainer = make_pipeline(kinds=ALL_KINDS, topics=True)
     model, _ = train(load_gold(train_path)[: spec["train_docs"]], pipeline=trainer)
-    return Pipeline(
-        analyzer=trainer.analyzer,
+    return make_pipeline(
         kinds=kinds,
         join_turns=spec.get("join_turns", False),
         cue_model=model,

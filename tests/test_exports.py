@@ -39,11 +39,6 @@ def _schema(name: str) -> jsonschema.protocols.Validator:
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
 @pytest.fixture(autouse=True)
 def one_model(pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(runner, "Pipeline", lambda **options: pipeline)

@@ -26,8 +26,8 @@ NO_WAIT = ["--host-delay", "0", "--retries", "0", "--timeout", "2"]
 
 
 @pytest.fixture(scope="module")
-def shared_pipeline() -> Pipeline:
-    return Pipeline()
+def shared_pipeline(pipeline: Pipeline) -> Pipeline:
+    return pipeline
 
 
 @pytest.fixture(autouse=True)

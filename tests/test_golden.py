@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from quotetrace.kinds import ALL_KINDS
 from quotetrace.model import Article, Quote
 from quotetrace.pipeline import Pipeline
 
@@ -19,8 +18,8 @@ GOLDEN = sorted((Path(__file__).parent / "golden").glob("*.json"))
 
 
 @pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline(kinds=ALL_KINDS)  # the snippets cover thoughts and findings too
+def pipeline(pipeline_all_kinds: Pipeline) -> Pipeline:
+    return pipeline_all_kinds  # the snippets cover thoughts and findings too
 
 
 def reading(text: str, q: Quote) -> dict[str, object]:

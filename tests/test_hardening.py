@@ -23,8 +23,8 @@ GOOD = {"id": "good", "text": "“The bridge will open in May,” Mayor Anna Ber
 
 
 @pytest.fixture(scope="module")
-def shared_pipeline() -> Pipeline:
-    return Pipeline()
+def shared_pipeline(pipeline: Pipeline) -> Pipeline:
+    return pipeline
 
 
 @pytest.fixture(autouse=True)

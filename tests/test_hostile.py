@@ -25,8 +25,8 @@ DEADLINE = "120"  # seconds per article in the batch (each case has its own, see
 
 
 @pytest.fixture(scope="module")
-def shared_pipeline() -> Pipeline:
-    return Pipeline()
+def shared_pipeline(pipeline: Pipeline) -> Pipeline:
+    return pipeline
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +34,7 @@ def one_model(shared_pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> Ite
     from quotetrace.limits import Limits
 
     def make(**options: Any) -> Pipeline:
-        shared_pipeline.limits = options.get("limits", Limits())
+        monkeypatch.setattr(shared_pipeline, "limits", options.get("limits", Limits()))
         return shared_pipeline
 
     monkeypatch.setattr(runner, "Pipeline", make)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,8 +14,8 @@ from quotetrace.pipeline import Pipeline
 
 
 @pytest.fixture(scope="module")
-def pipe() -> Pipeline:
-    return Pipeline()
+def pipe(pipeline: Pipeline) -> Pipeline:
+    return pipeline
 
 
 def run(pipe: Pipeline, text: str, **kw: str) -> Document:
@@ -250,13 +250,15 @@ def test_process_all_turns_failures_into_error_documents(pipe: Pipeline) -> None
     assert [d.error for d in docs] == [None, "binary file, not text", "empty article"]
 
 
-def test_join_turns_makes_one_quote_per_speaker_turn() -> None:
+def test_join_turns_makes_one_quote_per_speaker_turn(
+    pipe: Pipeline, make_pipeline: Callable[..., Pipeline]
+) -> None:
     text = (
         "“The plant will close in June,” said Peter Hall, the director. "
         "“Nobody will lose their pension. My deputy told me, ‘We have the money.’”"
     )
-    separate = Pipeline().process(Article("t", text))
-    joined = Pipeline(join_turns=True).process(Article("t", text))
+    separate = pipe.process(Article("t", text))
+    joined = make_pipeline(join_turns=True).process(Article("t", text))
     top = [q for q in separate.quotes if q.parent is None]
     assert len(top) == 2
     (one,) = [q for q in joined.quotes if q.parent is None]

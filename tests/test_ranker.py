@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,21 +51,21 @@ def _gold(doc_id: str = "d", text: str = TEXT) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def rules() -> Pipeline:
-    return Pipeline(speaker_ranker=None)
+def rules(make_pipeline: Callable[..., Pipeline]) -> Pipeline:
+    return make_pipeline(speaker_ranker=None)
 
 
-def test_the_packaged_ranker_is_the_default_and_says_how_it_was_made() -> None:
+def test_the_packaged_ranker_is_the_default_and_says_how_it_was_made(pipeline: Pipeline) -> None:
     ranker = SpeakerRanker.packaged()
     assert ranker.meta["cv_ranker_right"] >= ranker.meta["cv_rules_right"]
     assert ranker.weights["rule"] > 0  # the rules' choice is a feature, and a strong one
-    assert Pipeline().resolver.ranker is not None
+    assert pipeline.resolver.ranker is not None
     card = Path(__file__).parents[1] / "src" / "quotetrace" / "models" / "speaker_ranker.md"
     assert "Wikinews contributors" in card.read_text(encoding="utf-8")
 
 
-def test_pronouns_agree_with_the_titles_the_article_uses() -> None:
-    doc = Pipeline().process(Article("a", TEXT))
+def test_pronouns_agree_with_the_titles_the_article_uses(pipeline: Pipeline) -> None:
+    doc = pipeline.process(Article("a", TEXT))
     names = {q.text: q.speaker.name if q.speaker else None for q in doc.quotes}
     assert names["the toll would hurt commuters"] == "Ana Ortiz"
     assert names["the money was needed"] == "Tom Baker"

@@ -26,6 +26,7 @@ from quotetrace.cli import main
 from quotetrace.kinds import DEFAULT_KINDS, filter_kinds
 from quotetrace.model import Article, Document, Party, Quote
 from quotetrace.output.jsonl import document_to_dict
+from quotetrace.pipeline import Pipeline
 from quotetrace.spark import rows
 
 pyspark = pytest.importorskip("pyspark", reason="the quotetrace[spark] extra is not installed")
@@ -85,7 +86,7 @@ def _write_warc(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def corpus(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) -> dict[str, Any]:
     """Inputs of every kind, and what `quotetrace extract` (and, for the WARC, the ingest readers
     with the same pipeline) makes of them."""
     root = tmp_path_factory.mktemp("spark-corpus")
@@ -105,10 +106,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     reference = root / "reference.jsonl"
     assert main(["extract", str(news), "-o", str(reference)]) == 1  # the bad lines fail
     docs = [json.loads(line) for line in reference.read_text(encoding="utf-8").splitlines()]
-    from quotetrace.pipeline import Pipeline
     from quotetrace.store.inputs import iter_inputs
 
-    pipeline = Pipeline()
     for item in pipeline.process_all(iter_inputs([str(crawl)])):
         docs.append(document_to_dict(filter_kinds(item, DEFAULT_KINDS)))
     return {"inputs": [str(news), str(crawl)], "docs": docs, "root": root}

@@ -18,6 +18,7 @@ import pytest
 from quotetrace.cli import main
 from quotetrace.errors import StoreError
 from quotetrace.model import Article, Document, Entity, Party, Quote
+from quotetrace.pipeline import Pipeline
 from quotetrace.store import Store
 from quotetrace.store.schema import DATA_TABLES, MIGRATIONS, Migration, migrate
 from quotetrace.store.speakers import fold, speaker_key
@@ -513,15 +514,14 @@ def test_sigkill_at_random_points_leaves_a_consistent_store(tmp_path: Path) -> N
         assert store.counts()["articles"] == len(docs)
 
 
-def test_a_stored_article_comes_back_as_the_same_document() -> None:
+def test_a_stored_article_comes_back_as_the_same_document(pipeline: Pipeline) -> None:
     from quotetrace.model import Article
-    from quotetrace.pipeline import Pipeline
 
     text = (
         "Mayor Ann Smith said on Monday: “Engineers told me, ‘The bridge is safe,’ and I believe "
         "them.” Critics said that the council had ignored the residents."
     )
-    doc = Pipeline().process(Article(id="a1", text=text, published="2024-03-04"))
+    doc = pipeline.process(Article(id="a1", text=text, published="2024-03-04"))
     assert len(doc.quotes) >= 3 and any(q.parent for q in doc.quotes)
     with Store.open(":memory:") as store:
         store.ingest_document(doc)

@@ -29,8 +29,7 @@ BERGS = [
 
 
 @pytest.fixture(scope="module")
-def documents() -> list[Document]:
-    pipeline = Pipeline()
+def documents(pipeline: Pipeline) -> list[Document]:
     items = [
         *iter_jsonl(DATA / "web-articles.jsonl"),
         *iter_jsonl(DATA / "wikinews-headlines.jsonl"),

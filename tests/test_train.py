@@ -61,8 +61,8 @@ def make_doc(i: int) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def pipe() -> Pipeline:
-    return Pipeline()
+def pipe(pipeline: Pipeline) -> Pipeline:
+    return pipeline
 
 
 @pytest.fixture(scope="module")

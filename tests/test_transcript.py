@@ -55,8 +55,8 @@ def test_labels_in_skipped_spans_are_ignored() -> None:
 
 
 @pytest.fixture(scope="module")
-def pipe() -> Pipeline:
-    return Pipeline()
+def pipe(pipeline: Pipeline) -> Pipeline:
+    return pipeline
 
 
 def test_quotes_inside_a_turn_nest_in_it(pipe: Pipeline) -> None:

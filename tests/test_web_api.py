@@ -58,11 +58,6 @@ HEADLINE = "headline-single-source"
 
 
 @pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
-@pytest.fixture(scope="module")
 def client(pipeline: Pipeline) -> Iterator[TestClient]:
     with TestClient(create_app(pipeline=pipeline), raise_server_exceptions=False) as c:
         yield c

@@ -80,11 +80,6 @@ def _serve(app: Any) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
-@pytest.fixture(scope="module")
 def server(pipeline: Pipeline) -> Iterator[str]:
     """The app without a store."""
     with _serve(create_app(pipeline=pipeline, allowed_hosts=["127.0.0.1"])) as base:

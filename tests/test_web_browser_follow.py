@@ -30,11 +30,6 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
-@pytest.fixture(scope="module")
 def site() -> Iterator[LocalSite]:
     articles = [json.loads(line) for line in WIKINEWS.read_text("utf-8").splitlines()][:2]
     with LocalSite(articles) as running:

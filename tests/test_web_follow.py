@@ -31,11 +31,6 @@ def _objs(path: Path) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
-@pytest.fixture(scope="module")
 def db(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("store") / "quotes.db"
     with Store.open(path) as store:
