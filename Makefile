@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint typecheck bench eval-gate clean
+.PHONY: setup run test test-fast lint typecheck bench eval-gate clean
 .PHONY: serve browser java fuzz
 
 $(BIN)/python:
@@ -30,6 +30,10 @@ typecheck: setup
 
 test: setup browser java lint typecheck
 	$(BIN)/pytest -q
+
+## The quick loop: every test not marked slow (no lint, type check, browser or Java set-up).
+test-fast: setup
+	$(BIN)/pytest -q -m "not slow"
 
 bench: setup
 	$(BIN)/quotetrace bench

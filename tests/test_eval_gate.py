@@ -22,6 +22,8 @@ from quotetrace.output.jsonl import document_to_dict
 from quotetrace.pipeline import Pipeline
 from quotetrace.train import train
 
+pytestmark = pytest.mark.slow  # minutes: three corpora extracted and a cue model trained
+
 HERE = Path(__file__).parent
 SHARED = HERE.parent.parent / "shared"
 FLOORS = json.loads((HERE / "eval_floors.json").read_text(encoding="utf-8"))

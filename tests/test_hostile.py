@@ -43,9 +43,22 @@ def one_model(shared_pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small cases; a big one is written by its own test (they are slow)."""
     out = tmp_path_factory.mktemp("hostile")
-    materialise(out)
+    materialise(out, small_only=True)
     return out
+
+
+def cases(via: str) -> list[Any]:
+    """The cases read through ``via``; the big ones are marked slow (``make test`` runs them,
+    ``make test-fast`` does not)."""
+    return [pytest.param(c, marks=pytest.mark.slow) if c.big else c for c in CASES if c.via == via]
+
+
+def case_path(case: Case, corpus: Path) -> Path:
+    if case.big:
+        case.make(corpus / case.name)
+    return corpus / case.name
 
 
 def check_spans(doc: dict[str, Any], text: str | None) -> None:
@@ -67,11 +80,10 @@ def outcome(docs: list[dict[str, Any]], case: Case) -> None:
         assert all("\n" not in e and "Traceback" not in e for e in errors)
 
 
-@pytest.mark.parametrize(
-    "case", [c for c in CASES if c.via == "extract"], ids=lambda c: c.name[:30]
-)
+@pytest.mark.parametrize("case", cases("extract"), ids=lambda c: c.name[:30])
 def test_each_case(case: Case, corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    main(["extract", str(corpus / case.name), "--include-text", "--max-seconds", str(case.seconds)])
+    path = case_path(case, corpus)
+    main(["extract", str(path), "--include-text", "--max-seconds", str(case.seconds)])
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     docs = [json.loads(line) for line in out.splitlines() if line.strip()]
@@ -80,11 +92,11 @@ def test_each_case(case: Case, corpus: Path, capsys: pytest.CaptureFixture[str])
     outcome(docs, case)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.via == "ingest"], ids=lambda c: c.name)
+@pytest.mark.parametrize("case", cases("ingest"), ids=lambda c: c.name)
 def test_each_warc_case(case: Case, corpus: Path, shared_pipeline: Pipeline) -> None:
     from quotetrace.output.jsonl import document_to_dict
 
-    items = iter_inputs([str(corpus / case.name)], report=WarcReport())
+    items = iter_inputs([str(case_path(case, corpus))], report=WarcReport())
     docs = [document_to_dict(d) for d in shared_pipeline.process_all(items)]
     outcome(docs, case)
 

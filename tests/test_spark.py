@@ -32,6 +32,7 @@ from quotetrace.spark import rows
 pyspark = pytest.importorskip("pyspark", reason="the quotetrace[spark] extra is not installed")
 pytestmark = [
     pytest.mark.spark,
+    pytest.mark.slow,  # JVMs, a standalone cluster: minutes
     pytest.mark.skipif(
         shutil.which("java") is None, reason="no Java runtime (make test installs one)"
     ),

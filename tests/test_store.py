@@ -473,6 +473,7 @@ def _writer(db: str, docs: list[Document], seed: int) -> Iterator[None]:
                 yield
 
 
+@pytest.mark.slow  # twenty forked writers, each killed
 def test_sigkill_at_random_points_leaves_a_consistent_store(tmp_path: Path) -> None:
     import datasketch  # noqa: F401  (loaded before forking, so each child starts writing at once)
 

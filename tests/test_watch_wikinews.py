@@ -53,6 +53,7 @@ def run_scenario(tmp: Path) -> tuple[list[str], dict[str, int], LocalSite]:
     return rounds, counts, site
 
 
+@pytest.mark.slow  # three rounds over twenty articles
 @pytest.mark.skipif(not WIKINEWS.is_file(), reason="../shared/data/wikinews is not here")
 def test_watch_twenty_wikinews_articles(tmp_path: Path) -> None:
     rounds, counts, site = run_scenario(tmp_path)

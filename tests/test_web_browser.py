@@ -52,9 +52,12 @@ SINGLE_SOURCE = next(
     if obj["id"] == "elm-bridge-budget"
 )
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="chromium is not installed (run `make browser`)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="chromium is not installed (run `make browser`)"
+    ),
+    pytest.mark.slow,  # a browser per module
+]
 
 
 @contextmanager

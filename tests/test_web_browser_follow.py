@@ -24,9 +24,12 @@ HERE = Path(__file__).resolve().parent
 WEB_ARTICLES = HERE / "data" / "web-articles.jsonl"  # written for these tests
 WIKINEWS = HERE / "data" / "wikinews-headlines.jsonl"  # CC BY 2.5, Wikinews contributors
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="chromium is not installed (run `make browser`)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="chromium is not installed (run `make browser`)"
+    ),
+    pytest.mark.slow,  # a browser per module
+]
 
 
 @pytest.fixture(scope="module")
