@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
+from importlib import metadata
+from pathlib import Path
 
 import quotetrace
 from quotetrace import errors, limits, model, pipeline
@@ -61,7 +64,10 @@ def test_exports_are_the_library_objects() -> None:
 
 
 def test_version() -> None:
-    assert quotetrace.__version__ == "0.1.0"
+    """The version is written once, in pyproject.toml, and read from the installed metadata."""
+    pyproject = Path(__file__).parents[1] / "pyproject.toml"
+    declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+    assert quotetrace.__version__ == declared == metadata.version("quotetrace")
 
 
 def test_exception_tree() -> None:

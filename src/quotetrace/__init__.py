@@ -6,6 +6,8 @@ The public surface is pinned by ``tests/test_api.py``::
     >>> doc = quotetrace.extract("“We will win,” she said.")
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from quotetrace.errors import (
     EvaluationError,
     InputError,
@@ -28,7 +30,10 @@ from quotetrace.model import (
 )
 from quotetrace.pipeline import Pipeline, extract
 
-__version__ = "0.1.0"
+try:  # the one version is pyproject.toml's, as installed
+    __version__ = version("quotetrace")
+except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Article",
