@@ -16,4 +16,5 @@ def progress(
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=desc, unit="doc", total=total, file=sys.stderr, leave=False)
+    bar: Iterable[T] = tqdm(items, desc=desc, unit="doc", total=total, file=sys.stderr, leave=False)
+    return bar

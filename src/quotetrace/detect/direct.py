@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from quotetrace.detect import confidence as conf
 from quotetrace.detect.analysis import Analysis
@@ -217,7 +217,7 @@ class DirectQuoteDetector:
         )
 
     def _cue_after(
-        self, sent: ParsedSentence, pos: int, same_level
+        self, sent: ParsedSentence, pos: int, same_level: Callable[[int], bool]
     ) -> tuple[ParsedSentence, Token, Evidence] | None:
         gap = 0
         for tok in sent.tokens:
@@ -235,7 +235,7 @@ class DirectQuoteDetector:
         return None
 
     def _cue_before(
-        self, text: str, sent: ParsedSentence, pos: int, same_level
+        self, text: str, sent: ParsedSentence, pos: int, same_level: Callable[[int], bool]
     ) -> tuple[ParsedSentence, Token, Evidence] | None:
         before = text[sent.start : pos].rstrip()
         if not before or before[-1] not in ",:—–":

@@ -142,7 +142,7 @@ class Backoff:
     def failed(self, key: str, round_: int) -> int:
         """Note a failure; returns the number of rounds the URL now waits."""
         self.failures[key] += 1
-        wait = min(2 ** (self.failures[key] - 1), self.cap)
+        wait: int = min(2 ** (self.failures[key] - 1), self.cap)
         self.next_round[key] = round_ + wait + 1
         return wait
 

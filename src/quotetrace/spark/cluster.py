@@ -67,7 +67,7 @@ CLUSTERS = pa.schema(
 # --- in the Python workers ----------------------------------------------------------------------
 
 
-_lsh: list[Any] = []
+_lsh: list[tuple[int, int, Any, Any]] = []
 
 
 def _bands() -> tuple[int, int, Any, Any]:

@@ -70,7 +70,8 @@ def iter_documents(folder: str) -> Iterator[LoadItem]:
 
 
 def _filtered(folder: str, name: str, where: Any) -> list[dict[str, Any]]:
-    return rows.read_dataset(folder, name, where=where).to_pylist()
+    found: list[dict[str, Any]] = rows.read_dataset(folder, name, where=where).to_pylist()
+    return found
 
 
 def load(folder: str, db: str, *, force: bool = False, progress: Any = None) -> Counter[str]:
