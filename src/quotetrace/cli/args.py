@@ -62,7 +62,7 @@ def positive_number(kind: type) -> Any:
 
     def parse(value: str) -> int | float:
         try:
-            number = kind(value)
+            number: int | float = kind(value)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {value[:20]!r}") from None
         if number < 0 or number > 10**15:
