@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from detect_support import analyse, texts
 
 from quotetrace.detect import confidence
 from quotetrace.detect.evidence import Evidence
-from quotetrace.pipeline import Pipeline, default_pipeline
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return default_pipeline()  # one model per test process
+from quotetrace.pipeline import Pipeline
 
 
 def test_fronted_phrase_attributes_the_clause_after_it(pipeline: Pipeline) -> None:

@@ -7,18 +7,13 @@ from detect_support import analyse, texts
 
 from quotetrace.detect import confidence
 from quotetrace.detect.evidence import Evidence
-from quotetrace.pipeline import Pipeline, default_pipeline
+from quotetrace.pipeline import Pipeline
 
 # the body names Ben Carson as a person, so "Carson:" in the headline is a speaker
 ARTICLE = (
     "Carson: Clinton is not fit to serve the country\n\n"
     "Ben Carson said on Monday that he would campaign in Iowa."
 )
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return default_pipeline()  # one model per test process
 
 
 def test_a_person_named_in_the_article_introduces_a_claim(pipeline: Pipeline) -> None:

@@ -12,14 +12,9 @@ from quotetrace.detect.analysis import Detector
 from quotetrace.detect.candidate import Candidate
 from quotetrace.detect.evidence import ClauseRule, Evidence
 from quotetrace.detect.grammar import first_token, span_of, trim
-from quotetrace.pipeline import Pipeline, default_pipeline
+from quotetrace.pipeline import Pipeline
 
 TEXT = "Mayor Ana Ortiz said on Tuesday: “We will rebuild the bridge, whatever it costs.”"
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return default_pipeline()  # one model per test process
 
 
 def test_the_analysis_cannot_be_changed(pipeline: Pipeline) -> None:

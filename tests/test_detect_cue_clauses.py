@@ -3,18 +3,12 @@ the addressee, negation, kinds, and the clauses of verbs no lexicon lists."""
 
 from __future__ import annotations
 
-import pytest
 from detect_support import analyse, texts
 
 from quotetrace.detect import confidence
 from quotetrace.detect.candidate import Candidate
 from quotetrace.detect.evidence import ClauseRule, Evidence
-from quotetrace.pipeline import Pipeline, default_pipeline
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return default_pipeline()  # one model per test process
+from quotetrace.pipeline import Pipeline
 
 
 def one_clause(pipeline: Pipeline, text: str, *, every_sentence: bool = False) -> Candidate:

@@ -3,19 +3,13 @@ the cue beside the marks, the cue clause around them, and quotes with no cue."""
 
 from __future__ import annotations
 
-import pytest
 from detect_support import analyse, texts
 
 from quotetrace.detect import confidence
 from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import Candidate
 from quotetrace.detect.evidence import ClauseRule, Evidence
-from quotetrace.pipeline import Pipeline, default_pipeline
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return default_pipeline()  # one model per test process
+from quotetrace.pipeline import Pipeline
 
 
 def with_clauses(pipeline: Pipeline, analysis: Analysis) -> Analysis:
