@@ -119,6 +119,7 @@ def _use_wal(conn: sqlite3.Connection, path: str) -> None:
     """Switch to WAL mode. The switch of a new database takes a lock without SQLite's busy
     handler: when another process opens the same new store at that moment, try again."""
     deadline = time.monotonic() + BUSY_TIMEOUT
+    mode: object = None  # set before the loop's only way out (mypy: possibly-undefined)
     while True:
         try:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
