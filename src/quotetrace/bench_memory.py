@@ -83,6 +83,7 @@ def measure_one(text: str) -> MemoryRow:
     queue = ctx.Queue()
     proc = ctx.Process(target=_measure, args=(text, queue))
     proc.start()
+    result: dict[str, Any] = {}
     try:
         while True:
             try:
