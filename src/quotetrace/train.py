@@ -10,7 +10,6 @@ clauses are attributions; the acceptance threshold is chosen on cross-validated 
 from __future__ import annotations
 
 import multiprocessing as mp
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from quotetrace.detect.quotemarks import find_marked_quotes
 from quotetrace.errors import TrainingError
 from quotetrace.evaluate import GoldDoc, jaccard, span_set
 from quotetrace.kinds import ALL_KINDS
+from quotetrace.options import PipelineOptions
 from quotetrace.pipeline import Pipeline
 from quotetrace.progress import progress
 
@@ -64,8 +64,12 @@ def _work(item: tuple[int, GoldDoc]) -> list[Example]:
     return examples_of(_worker[0], item[1], item[0])
 
 
+# what a cue model learns from: every kind, noun-phrase contents too
+TRAINING_OPTIONS = PipelineOptions(kinds=ALL_KINDS, topics=True)
+
+
 def _training_pipeline() -> Pipeline:
-    return Pipeline(kinds=ALL_KINDS, topics=True)
+    return TRAINING_OPTIONS.pipeline()
 
 
 def collect_examples(
@@ -161,13 +165,20 @@ def fit(
 
 
 def train(
-    golds: Sequence[GoldDoc], *, jobs: int = 1, pipeline: Pipeline | None = None, c: float = 0.5
+    golds: Sequence[GoldDoc],
+    *,
+    jobs: int = 1,
+    pipeline: Pipeline | None = None,
+    c: float = 0.5,
+    show_progress: bool = False,
 ) -> tuple[CueModel, dict[str, Any]]:
+    """A cue model fitted on ``golds`` and its report (TrainingError when they cannot train one);
+    ``show_progress``: a progress bar on stderr."""
     if not golds:
         raise TrainingError("no gold documents to train on")
     examples: list[Example] = []
     batches = collect_examples(golds, jobs=jobs, pipeline=pipeline)
-    for batch in progress(batches, enabled=sys.stderr.isatty(), desc="train", total=len(golds)):
+    for batch in progress(batches, enabled=show_progress, desc="train", total=len(golds)):
         examples += batch
     n_gold = sum(1 for g in golds for q in g.quotes if not q.optional)
     return fit(examples, n_gold, c=c)

@@ -11,7 +11,6 @@ the top-scored candidate is right, against the rules' choice on the same groups.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +19,12 @@ from quotetrace.attribute.ranker import SpeakerRanker
 from quotetrace.errors import RankerTrainingError
 from quotetrace.evaluate import GoldDoc, names_agree, pair_quotes, span_set
 from quotetrace.model import Article
+from quotetrace.options import PipelineOptions
 from quotetrace.pipeline import Pipeline
 from quotetrace.progress import progress
+
+# the candidates and the rules' choice, without a ranker to learn from
+RULES_ONLY = PipelineOptions(speaker_ranker="none")
 
 
 @dataclass(frozen=True)
@@ -121,14 +124,18 @@ def fit(
 
 
 def train(
-    golds: Sequence[GoldDoc], *, c: float = 1.0, pipeline: Pipeline | None = None
+    golds: Sequence[GoldDoc],
+    *,
+    c: float = 1.0,
+    pipeline: Pipeline | None = None,
+    show_progress: bool = False,
 ) -> tuple[SpeakerRanker, dict[str, Any]]:
+    """A speaker ranker fitted on ``golds`` and its report (RankerTrainingError when they cannot
+    train one); ``show_progress``: a progress bar on stderr."""
     if not golds:
         raise RankerTrainingError("no gold documents to train on")
-    own = pipeline or Pipeline(speaker_ranker=None)
+    own = pipeline or RULES_ONLY.pipeline()
     groups: list[Group] = []
-    for i, gold in progress(
-        list(enumerate(golds)), enabled=sys.stderr.isatty(), desc="train-speakers"
-    ):
+    for i, gold in progress(list(enumerate(golds)), enabled=show_progress, desc="train-speakers"):
         groups += groups_of(own, gold, i)
     return fit(groups, c=c)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -30,7 +31,9 @@ def run_train(args: argparse.Namespace) -> int:
     if output.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
         raise TrainingError(f"cannot write the model to {args.output}: not a writable file path")
     golds = [doc for path in args.gold for doc in load_gold(path)]
-    model, report = train_cue_model(golds, jobs=args.jobs, c=args.c)
+    model, report = train_cue_model(
+        golds, jobs=args.jobs, c=args.c, show_progress=sys.stderr.isatty()
+    )
     model.save(args.output)
     seconds = time.perf_counter() - started
     print(
@@ -64,7 +67,7 @@ def run_train_speakers(args: argparse.Namespace) -> int:
     if output.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
         raise RankerTrainingError(f"cannot write the ranker to {args.output}: not a writable path")
     golds = [doc for path in args.gold for doc in load_gold(path)]
-    ranker, report = train_ranker(golds, c=args.c)
+    ranker, report = train_ranker(golds, c=args.c, show_progress=sys.stderr.isatty())
     ranker.save(output)
     seconds = time.perf_counter() - started
     print(

@@ -2,8 +2,9 @@
 
 ``client``: one URL, politely and safely (robots.txt, per-host delay, caps, conditional requests,
 an address guard); ``feeds``: article links from RSS/Atom and sitemaps; ``sources``: pages as
-Articles, remembered in the store so that nothing is fetched or stored twice; ``commands``: the
-command-line side (URL inputs, ``--feed``, ``watch``).
+Articles, remembered in the store so that nothing is fetched or stored twice; ``watch``: URL
+inputs beside local paths and one ``watch`` round. The command-line side (fetch flags, ``--feed``,
+``watch``) is ``quotetrace.cli.fetch``.
 """
 
 from quotetrace.fetch.client import DEFAULT_USER_AGENT, Fetcher, FetchPolicy, FetchResult
