@@ -241,7 +241,7 @@ class _RequestLimits(Limits):
         return _StoppableDeadline(self.seconds, self.events)
 
 
-class _Extractor:
+class Extractor:
     """One pipeline per app, built lazily (the model takes seconds to load), used by one request
     at a time, in a worker thread, off the event loop. Each article has a soft deadline of
     ``seconds``, so one hostile text cannot hold the pipeline for long; an extraction whose
@@ -381,8 +381,8 @@ def create_app(
         version=__version__,
         description="Who said what, to whom, and through whom: quotations in news articles.",
     )
-    extractor = _Extractor(pipeline)
-    stores = _StoreAccess(db_path)
+    extractor = Extractor(pipeline)
+    stores = StoreAccess(db_path)
     app.state.extractor = extractor
     app.state.stores = stores
     app.add_middleware(_Guard, max_body=max_body_bytes, allowed_hosts=allowed_hosts)
@@ -547,7 +547,7 @@ def create_app(
     return app
 
 
-class _StoreAccess:
+class StoreAccess:
     """The store endpoints, over a ``Store`` opened per request (SQLite connections belong to one
     thread, and requests run in a thread pool). Without a database they all answer 503."""
 

@@ -33,7 +33,7 @@ from quotetrace.store.profiles import quote_detail, speaker_profile
 from quotetrace.web import schemas
 
 if TYPE_CHECKING:
-    from quotetrace.web.app import _Extractor, _StoreAccess
+    from quotetrace.web.app import Extractor, StoreAccess
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,8 @@ class FetchRequest(BaseModel):
 
 def add_routes(
     app: FastAPI,
-    stores: _StoreAccess,
-    extractor: _Extractor,
+    stores: StoreAccess,
+    extractor: Extractor,
     settings: FetchSettings,
     errors: Any,
 ) -> None:
