@@ -11,13 +11,6 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "quotetrace"
 CLI = SRC / "cli"
 
-# Private imports another lane's landed-soon work removes (lane D: store.values.sqlite_text and
-# published_keys replace store._text and store._published). Delete an entry once it is gone.
-PENDING = {
-    "quotetrace/spark/cluster.py": ["from quotetrace.store import _text"],
-    "quotetrace/spark/rows.py": ["from quotetrace.store import _published"],
-}
-
 
 def _modules() -> list[Path]:
     return sorted(SRC.rglob("*.py"))
@@ -111,6 +104,4 @@ def test_only_the_cli_prints_and_reads_flags(path: Path) -> None:
 
 @pytest.mark.parametrize("path", _modules(), ids=_name)
 def test_no_module_imports_a_private_name(path: Path) -> None:
-    pending = PENDING.get(_name(path), [])
-    found = [f for f in private_imports(_parse(path)) if f.split(": ", 1)[1] not in pending]
-    assert found == [], f"{_name(path)}: make the name public"
+    assert private_imports(_parse(path)) == [], f"{_name(path)}: make the name public"
