@@ -22,6 +22,7 @@ from quotetrace.attribute.addressee import Frames, frame_addressee, name_after_r
 from quotetrace.attribute.entities import EntityIndex
 from quotetrace.attribute.ranker import Candidate as RankCandidate
 from quotetrace.attribute.ranker import Context, SpeakerRanker, candidates, choose
+from quotetrace.detect import confidence
 from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import contains, hull
 from quotetrace.detect.evidence import Evidence
@@ -130,7 +131,7 @@ class Resolver:
                         speaker = Party(speaker.mention, hinted.name, hinted.id)
             else:
                 speaker, inherited_cue = self._from_context(state, drafts, out, i)
-                conf *= 0.8 if speaker else 1.0
+                conf *= confidence.SPEAKER_FROM_CONTEXT if speaker else 1.0
             if (self.ranker is not None or self.collected is not None) and not (
                 cand.evidence is Evidence.TRANSCRIPT_TURN and cand.speaker_name_hint
             ):

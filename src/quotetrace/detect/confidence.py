@@ -24,3 +24,7 @@ DIRECT_IN_CLAUSE = 0.8  # the marks sit in a cue clause's complement
 DIRECT_IN_CLAUSE_UNCLOSED = 0.6
 DIRECT_NO_CUE = 0.45  # no cue, but the marks read like speech
 DIRECT_NO_CUE_UNCLOSED = 0.3
+
+# speaker resolution (attribute/resolve.py): a quote with no speaker of its own that takes one
+# from its context (the previous speaker, the subject of the sentence introducing it)
+SPEAKER_FROM_CONTEXT = 0.8  # a factor on the detector's confidence
