@@ -23,7 +23,7 @@ _RELATIVE = frozenset(["who", "which", "that", "whom", "whose"])
 _PRONOUNS = frozenset(lexicon.load().pronouns) | {"whom", "one"}
 _DETERMINERS = lexicon.words("determiners")
 # Words that make a name an organisation's ("Centers for Disease Control", "Ford Motor Company").
-ORG_WORDS = lexicon.words("error_org_words")
+ORG_WORDS = lexicon.words("org_words")
 
 
 def _words(text: str) -> list[str]:

@@ -17,7 +17,7 @@ from quotetrace.segment import paragraphs
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
 _QUOTED = re.compile(r"(?:^|(?<=[\s:(]))[\"“‘'«]\s*([^\"”’'»]{3,})")
-_STOP = lexicon.words("headline_stopwords")
+_STOP = lexicon.words("stopwords") | {"new"}  # "new" is in every other headline
 MIN_SHARE = 0.6  # of the headline's content words found in one attribution
 MIN_WORDS = 3
 

@@ -40,7 +40,7 @@ VERSION = 1
 PACKAGED = "speaker_ranker.json"
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
 _WE = re.compile(r"\b(?:we|We|us|our|Our)\b")
-_DOCUMENTS = lexicon.words("ranker_document_nouns")
+_DOCUMENTS = lexicon.words("document_nouns")
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 
 

@@ -173,7 +173,7 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 # fmt: off
-_NAME_PARTICLES = lexicon.words("byline_name_particles")
+_NAME_PARTICLES = lexicon.words("name_particles") | {"and", "&"}  # "Jane Doe and John Smith"
 # fmt: on
 _NAME_END = re.compile(r",|\s[-–—]\s|\s(?:for|in|at|from)\s")
 

@@ -29,9 +29,9 @@ _SPECIAL = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe"}
 )
 _SUFFIXES = lexicon.words("name_suffixes")
-_PARTICLES = lexicon.words("store_name_particles")
+_PARTICLES = lexicon.words("name_particles")
 # Words that make a capitalised name an organisation, not a person.
-_ORG_WORDS = lexicon.words("store_org_words")
+_ORG_WORDS = lexicon.words("org_words")
 _PERSON_LABELS = frozenset({"PERSON"})
 _UNKNOWN_LABELS = frozenset({"", "UNKNOWN"})
 _TOKEN = re.compile(r"[^\W\d_]+(?:[.'’-][^\W\d_]+)*\.?")
