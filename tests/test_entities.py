@@ -3,12 +3,15 @@ takes parsed sentences only for entity labels, so an empty list exercises the ru
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from quotetrace.attribute.entities import EntityFinder, EntityIndex, abbreviations
 from quotetrace.lexicon import load
 from quotetrace.model import Entity
+from quotetrace.nlp import ParsedSentence, Token
 
 
 def _names(text: str) -> dict[str, list[str]]:
@@ -128,3 +131,47 @@ def test_position_lookups_match_a_full_scan(
     assert index.mentions_before(end, window) == [
         m for m in offsets if end - window <= m[0] and m[1] <= end
     ]
+
+
+def _labelled(text: str, labels: dict[str, str]) -> list[ParsedSentence]:
+    """One parsed sentence over ``text`` whose only annotation is the entity label of each
+    word listed in ``labels`` (as the recogniser would give it)."""
+    tokens = []
+    for i, m in enumerate(re.finditer(r"\S+", text)):
+        word = m.group().rstrip(".,")
+        label = labels.get(word, "")
+        end = m.start() + len(word)
+        tokens.append(Token(i, m.start(), end, word, "X", "X", "dep", i, label, bool(label)))
+    return [ParsedSentence(0, len(text), tuple(tokens))]
+
+
+def test_a_possessive_ends_a_name() -> None:
+    text = (
+        "The guild objected, and RIAA's DMCA notice followed. Later Biden's Senate allies agreed."
+    )
+    names = _names(text)
+    assert "RIAA" in names and "Biden" in names
+    assert not any("'s" in name for name in names)
+    # a possessive that belongs to an organisation's name stays in it
+    assert "People's Liberation Army" in _names("The People's Liberation Army said little.")
+
+
+def test_a_run_stops_at_a_sentence_boundary_and_at_i_ve() -> None:
+    names = _names(
+        "Delegates met in Washington, D.C. They said it went well. All I've done is talk."
+    )
+    assert not any("They" in name or "I've" in name for name in names)
+
+
+def test_an_organisations_first_word_joins_only_a_name_it_can_stand_for() -> None:
+    text = (
+        "The Dropbox Trust and Safety team reviewed the case. Dropbox said it would restore it. "
+        "Ford Motor Company recalled cars. Ford said the fault was rare. The Court of Session "
+        "sat. Court officials spoke."
+    )
+    labels = {"Dropbox": "ORG", "Trust": "ORG", "Ford": "ORG", "Court": "ORG"}
+    index = EntityFinder(load())(text, _labelled(text, labels))
+    names = {e.name: [text[s:t] for s, t in e.mentions] for e in index.entities}
+    assert names["Dropbox"] == ["Dropbox"]
+    assert names["Ford Motor Company"].count("Ford") == 1
+    assert "Court" in names["Court of Session"]

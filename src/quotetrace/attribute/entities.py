@@ -30,6 +30,8 @@ _NAME_RUN = re.compile(
     rf"(?:[ \t]+(?:(?:{_PARTICLES})[ \t]+)?{_NAME_WORD})*"
 )
 _POSSESSIVE = re.compile(r"[’']s$")
+_NAME_POSSESSIVES = lexicon.words("possessive_name_words")
+_COMPANY_SUFFIXES = lexicon.words("company_suffixes")
 _STOP_FIRST = lexicon.words("name_stop_first")
 _LOWER_CONTEXT = re.compile(r"((?:[a-z][\w.-]*\s+){1,3})$")
 # "World Health Organization (WHO)": a defined abbreviation
@@ -68,6 +70,29 @@ def _org_name_end(text: str, end: int) -> int:
             return end
         end = run.end()
         extended = True
+
+
+def _split_run(text: str, start: int, end: int) -> list[Span]:
+    """A capitalised run cut where it cannot be one name: after a possessive ("RIAA's DMCA
+    notice", "Biden's Senate"; not "People's Liberation Army"), between sentences ("Washington,
+    D.C. They said"), and before "I've", "I'm" ("All I've done")."""
+    pieces: list[Span] = []
+    words = list(re.finditer(r"\S+", text[start:end]))
+    piece_start = start
+    for k in range(len(words) - 1):
+        word, following = words[k].group(), words[k + 1].group()
+        possessive = _POSSESSIVE.search(word) and _POSSESSIVE.sub("", word) not in _NAME_POSSESSIVES
+        sentence_end = word.endswith(".") and following in _STOP_FIRST
+        if possessive or sentence_end or following.startswith(("I'", "I’")):
+            pieces.append((piece_start, start + words[k].end()))
+            piece_start = start + words[k + 1].start()
+    pieces.append((piece_start, end))
+    return pieces
+
+
+def _name_runs(text: str) -> Iterable[Span]:
+    for match in _NAME_RUN.finditer(text):
+        yield from _split_run(text, *match.span())
 
 
 def _initials(words: Sequence[str]) -> str:
@@ -277,8 +302,7 @@ class EntityFinder:
         aliases = {abbr: tuple(words) for _, _, words, abbr in defined}
         mentions += [(s, e, words, []) for s, e, words, _ in defined]
         taken = 0
-        for match in _NAME_RUN.finditer(text):
-            start, end = match.span()
+        for start, end in _name_runs(text):
             if start < taken:
                 continue  # the tail of an organisation's name already read
             if skip.overlapping(start, start + 1) or full_names.overlapping(start, end):
@@ -348,7 +372,7 @@ class EntityFinder:
             label = self._label((start, end), ner) or ""
             if label in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
                 continue
-            target = self._find_cluster(lookup, words, aliases)
+            target = self._find_cluster(lookup, words, aliases, label)
             if (
                 target is None
                 and len(words) == 1
@@ -405,6 +429,7 @@ class EntityFinder:
         lookup: _ClusterLookup,
         words: list[str],
         aliases: dict[str, tuple[str, ...]] | None = None,
+        label: str = "",
     ) -> _Cluster | None:
         if len(words) == 1 and _ABBR_WORD.fullmatch(words[0]):
             # an abbreviation: the name it was defined for, or the one organisation-like name
@@ -432,7 +457,21 @@ class EntityFinder:
             if len(words) == 1 or words[0].lower() == c.tokens[0].lower() or len(c.tokens) == 1:
                 return c
         if len(words) == 1:
-            firsts = [c for c in lookup.by_first.get(last, ()) if len(c.tokens) > 1]
+            # a first name joins the full name; an organisation's first word joins only a
+            # company's legal name ("Ford Motor Company") or a name it heads ("Court of Session"),
+            # not the "GitHub Trust" of "GitHub Trust and Safety team"
+            firsts = [
+                c
+                for c in lookup.by_first.get(last, ())
+                if len(c.tokens) > 1
+                and not (
+                    label == "ORG"
+                    and c.label in _ORG_LABELS
+                    and not c.person_votes
+                    and c.tokens[-1].lower().rstrip(".") not in _COMPANY_SUFFIXES
+                    and not {"of", "for", "on"} & set(c.tokens)  # "Court" of "Court of Session"
+                )
+            ]
             if len(firsts) == 1:
                 return firsts[0]
             for full in self.lex.diminutives.get(words[0], ()):

@@ -78,6 +78,7 @@ class Resolver:
             elif {"mrs", "ms", "mrs.", "ms."} & desc:
                 genders[ent.id] = "f"
         state = _State(text, entities, subjects, genders, sentences, paragraphs)
+        state.parsed = analysis.parsed
         state.quoted = [span for d in drafts if d.cand.type == "direct" for span in d.cand.content]
         frames = Frames(text, state._in_quote)
         speaking = {
@@ -215,6 +216,8 @@ class Resolver:
         start, end = mention[0]
         surface = state.text[start:end]
         low = surface.lower()
+        if low in RELATIVE and not surface.isupper() and anchor is None:
+            anchor = state.relative_anchor(start)
         if low in RELATIVE and not surface.isupper() and anchor is not None:
             inner = self._resolve(state, (anchor,), enclosing_speaker, enclosing, None)
             return Party(mention, inner.name, inner.entity)
@@ -450,11 +453,34 @@ class _State:
         self.paragraphs = paragraphs
         self._paragraph_starts = [s for s, _ in paragraphs]
         self.speakers: list[tuple[int, str]] = []
+        self.parsed: Sequence[ParsedSentence] = ()
         self.persons: frozenset[str] = entities.persons
         self.quoted: list[Span] = []  # direct quote contents: mentions there are not subjects
         self._quoted_from: list[Span] | None = None
         self._quoted_sorted: list[Span] = []
         self._quoted_reach: list[int] = []
+
+    def relative_anchor(self, pos: int) -> Span | None:
+        """What the relative pronoun at ``pos`` stands for ("Alex Greenwich who said"): the head
+        of its relative clause in the parse, else a name written right before it."""
+        k = bisect.bisect_right([p.start for p in self.parsed], pos) - 1
+        if k >= 0 and pos < self.parsed[k].end:
+            sent = self.parsed[k]
+            tok = next((t for t in sent.tokens if t.start == pos), None)
+            if tok is not None:
+                verb = sent.tokens[tok.head]
+                if verb.dep == "relcl" and verb.head != verb.i:
+                    noun = sent.tokens[verb.head]
+                    if noun.pos in ("PROPN", "NOUN") and noun.end <= pos:
+                        return (noun.start, noun.end)
+        # no parse: a name ending right before it, or before its comma
+        stop = pos
+        while stop > 0 and pos - stop < 3 and self.text[stop - 1] in " ,":
+            stop -= 1
+        for s, e, _i in self.entities.starting_in(stop - self.entities.longest_mention, stop):
+            if e == stop:
+                return (s, e)
+        return None
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self._sentence_starts, pos) - 1)
