@@ -43,6 +43,10 @@ BLOCK_CHARS = 200_000  # very long articles are processed in blocks of whole par
 # Sentences parsed between two deadline checks: the analyzer's batch (64) or a multiple, so that
 # spaCy sees the very same batches and the output is unchanged.
 PARSE_CHUNK = 64
+MEMORY_ERROR = (
+    "LimitExceeded: out of memory (an allocation was refused while extracting this article; "
+    "--max-memory-mb stops an article before that)"
+)
 
 
 class Pipeline:
@@ -108,6 +112,10 @@ class Pipeline:
             return self._process(article)
         except QuotetraceError as exc:
             return Document(article, error=f"{type(exc).__name__}: {exc}")
+        except MemoryError:
+            # an allocation refused (a ulimit, or the system out of memory): the memory the
+            # article held is free again once its frames are gone, so the batch can go on
+            return Document(article, error=MEMORY_ERROR)
         except Exception as exc:  # noqa: BLE001
             # A bug on one article must not lose the batch; the reason says what happened.
             return Document(article, error=f"internal error ({type(exc).__name__}): {exc}"[:300])

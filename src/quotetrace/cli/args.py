@@ -54,7 +54,9 @@ LIMIT_FLAGS = {
     "paragraphs": ("--max-paragraphs", "paragraphs of one article"),
     "quote_marks": ("--max-quote-marks", "quoted stretches in one article"),
     "seconds": ("--max-seconds", "soft time limit per article in seconds (0: none)"),
+    "memory_mb": ("--max-memory-mb", "resident memory one article may add, in MB (0: none)"),
 }
+NONE_WHEN_ZERO = ("seconds", "memory_mb")  # 0 on the command line: no such cap
 
 
 def positive_number(kind: type) -> Any:
@@ -93,7 +95,7 @@ def limits_from_args(args: argparse.Namespace) -> Limits:
     for field in fields(Limits):
         given = getattr(args, f"limit_{field.name}", None)
         if given is not None:
-            values[field.name] = (given or None) if field.name == "seconds" else given
+            values[field.name] = (given or None) if field.name in NONE_WHEN_ZERO else given
     return Limits(**values)  # type: ignore[arg-type]
 
 

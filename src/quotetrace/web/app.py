@@ -220,11 +220,16 @@ CLIENT_GONE = 499  # nginx's "client closed request": logged, never read by anyo
 
 
 class _StoppableDeadline(Deadline):
-    """The soft deadline, which also stops at the next stage once any of ``events`` is set (the
-    server is shutting down, or the request's client left)."""
+    """The soft deadline and memory cap, which also stop at the next stage once any of ``events``
+    is set (the server is shutting down, or the request's client left)."""
 
-    def __init__(self, seconds: float | None, events: tuple[threading.Event, ...]) -> None:
-        super().__init__(seconds)
+    def __init__(
+        self,
+        seconds: float | None,
+        events: tuple[threading.Event, ...],
+        memory_mb: int | None = None,
+    ) -> None:
+        super().__init__(seconds, memory_mb)
         self.events = events
 
     def check(self, stage: str) -> None:
@@ -238,7 +243,7 @@ class _RequestLimits(Limits):
     events: tuple[threading.Event, ...] = field(default=(), compare=False)
 
     def deadline(self) -> Deadline:
-        return _StoppableDeadline(self.seconds, self.events)
+        return _StoppableDeadline(self.seconds, self.events, self.memory_mb)
 
 
 class Extractor:
