@@ -142,13 +142,14 @@ def run_bench_scaling(args: argparse.Namespace) -> int:
         ("marks", args.marks, "quote marks"),
         ("nesting", args.nesting, "nesting levels"),
     ):
-        print(f"{label:>14}  {'chars':>9}  {'quotes':>7}  {'seconds':>8}  growth k")
+        print(f"{label:>14}  {'chars':>9}  {'quotes':>7}  {'seconds':>8}  {'CPU s':>8}  growth k")
         previous: tuple[int, float] | None = None
-        for size, chars, quotes, seconds in bench_scaling.measure(kind, sizes):
+        for size, chars, quotes, seconds, cpu in bench_scaling.measure(kind, sizes):
             growth = ""
             if previous is not None and seconds > 0 and previous[1] > 0:
                 growth = f"{math.log(seconds / previous[1]) / math.log(size / previous[0]):.2f}"
-            print(f"{size:>14,}  {chars:>9,}  {quotes:>7,}  {seconds:>8.2f}  {growth}", flush=True)
+            print(f"{size:>14,}  {chars:>9,}  {quotes:>7,}  {seconds:>8.2f}  {cpu:>8.2f}  {growth}",
+                  flush=True)  # fmt: skip
             previous = (size, seconds)
         print()
     return 0
