@@ -1,5 +1,6 @@
 """The layout issue 9 asks for, checked on the source: only ``quotetrace.cli`` prints or reads
-flags, and no module imports another module's private name."""
+flags, no module imports another module's private name, and every exception class is in
+``quotetrace/errors.py``."""
 
 from __future__ import annotations
 
@@ -72,6 +73,19 @@ def private_imports(tree: ast.AST) -> list[str]:
     return found
 
 
+def exception_classes(tree: ast.AST) -> list[str]:
+    """Classes whose base is named like an exception (``Exception``, ``...Error``)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            bases = [
+                b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases
+            ]
+            if any(b in ("Exception", "BaseException") or b.endswith("Error") for b in bases):
+                found.append(f"line {node.lineno}: class {node.name}")
+    return found
+
+
 def _parse(path: Path) -> ast.AST:
     return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
@@ -88,6 +102,8 @@ def test_the_checks_find_what_they_look_for() -> None:
         "line 5: from quotetrace.store import _text",
         "line 6: import quotetrace._hidden",
     ]
+    classes = "class A(Exception): pass\nclass B(errors.StoreError): pass\nclass C(Base): pass\n"
+    assert exception_classes(ast.parse(classes)) == ["line 1: class A", "line 2: class B"]
 
 
 def test_the_cli_package_is_there() -> None:
@@ -105,3 +121,8 @@ def test_only_the_cli_prints_and_reads_flags(path: Path) -> None:
 @pytest.mark.parametrize("path", _modules(), ids=_name)
 def test_no_module_imports_a_private_name(path: Path) -> None:
     assert private_imports(_parse(path)) == [], f"{_name(path)}: make the name public"
+
+
+@pytest.mark.parametrize("path", [p for p in _modules() if p != SRC / "errors.py"], ids=_name)
+def test_every_exception_class_is_in_errors_py(path: Path) -> None:
+    assert exception_classes(_parse(path)) == [], f"{_name(path)}: move it to quotetrace/errors.py"

@@ -13,7 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from quotetrace.cli import build_parser, main
+from quotetrace.cli.args import pipeline_options
 from quotetrace.ingest import article_from_text
+from quotetrace.kinds import ALL_KINDS
+from quotetrace.options import PipelineOptions
 from quotetrace.pipeline import Pipeline
 from quotetrace.store import Store
 from quotetrace.web.app import MAX_BODY_BYTES, create_app, document_view
@@ -500,3 +503,23 @@ def test_serve_refuses_a_missing_store(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["serve", "--db", str(tmp_path / "none.db")]) == 2
     assert "no such store" in capsys.readouterr().err
     assert main(["serve", "--port", "70000"]) == 2
+
+
+def test_serve_takes_the_extraction_flags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = build_parser().parse_args(["serve", "--join-turns", "--kinds", "all"])
+    options = pipeline_options(args)
+    assert options.join_turns and options.kinds == ALL_KINDS
+    # A bad model file stops serve before it listens.
+    missing = str(tmp_path / "no-ranker.json")
+    assert main(["serve", "--speaker-ranker", missing, "--port", "1"]) == 2
+    assert "no-ranker.json" in capsys.readouterr().err
+
+
+def test_the_app_extracts_with_the_options_it_is_given() -> None:
+    text = "“We will win the vote,” said Jane Smith. “It is close, but we will win.”\n"
+    joined = create_app(options=PipelineOptions(join_turns=True))
+    with TestClient(joined) as c:
+        quotes = c.post("/api/extract", json={"text": text}).json()["quotes"]
+    assert len(quotes) == 1 and len(quotes[0]["content"]) == 2

@@ -16,11 +16,16 @@ QuotetraceError
 ├── BadRanker           a speaker-ranker file is missing, unreadable or not a ranker
 ├── TrainingError       the gold cannot train a cue model
 ├── RankerTrainingError the gold cannot train a speaker ranker
-└── SparkUnavailable    PySpark or Java is missing, or Spark did not start
+├── SparkUnavailable    PySpark or Java is missing, or Spark did not start
+└── ApiError            an HTTP API request fails; carries its status (quotetrace.web)
 
 The modules that raise them re-export them under their old names (``quotetrace.cue_model.BadModel``
 is ``quotetrace.errors.BadModel``).
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 
 class QuotetraceError(Exception):
@@ -98,3 +103,14 @@ class RankerTrainingError(QuotetraceError):
 class SparkUnavailable(QuotetraceError):
     """PySpark (the quotetrace[spark] extra) or a Java runtime is missing, or Spark did not
     start."""
+
+
+class ApiError(QuotetraceError):
+    """An HTTP API request that fails with ``status``; the web app turns it into its one error
+    shape (``{"error": {"status", "message", "detail"}}``)."""
+
+    def __init__(self, status: int, message: str, detail: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.detail = detail

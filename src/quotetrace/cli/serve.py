@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quotetrace.cli.args import pipeline_options
+from quotetrace.cli.args import add_pipeline_arguments, pipeline_options
 from quotetrace.errors import InputError
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fetch-timeout", type=float, default=15.0, help="seconds 'Add by URL' waits for a server"
     )
+    add_pipeline_arguments(parser)
 
 
 def _is_loopback(host: str) -> bool:
@@ -86,6 +87,8 @@ def run_serve(args: argparse.Namespace) -> int:
             ipaddress.ip_network(network, strict=False)
         except ValueError as exc:
             raise InputError(f"--fetch-allow: {exc}") from exc
+    options = pipeline_options(args)
+    options.check()  # a bad model file stops here, before the server starts
     loopback = _is_loopback(args.host)
     if not loopback:
         print(
@@ -98,7 +101,7 @@ def run_serve(args: argparse.Namespace) -> int:
         db = args.db
         if args.examples:
             db = db or str(Path(scratch) / "examples.db")
-            pipeline = pipeline_options(args).pipeline()
+            pipeline = options.pipeline()
             _load_examples(db, pipeline)
             print(f"quotetrace: the bundled examples are in the store {db}", file=sys.stderr)
         # On this machine only, refuse other Host names too (DNS rebinding).
@@ -109,6 +112,6 @@ def run_serve(args: argparse.Namespace) -> int:
             timeout=args.fetch_timeout,
             allow_networks=tuple(args.fetch_allow),
         )
-        app = create_app(db, pipeline=pipeline, allowed_hosts=allowed, fetch=fetch)
+        app = create_app(db, pipeline=pipeline, allowed_hosts=allowed, fetch=fetch, options=options)
         serve_app(app, host=args.host, port=args.port)
     return 0

@@ -35,7 +35,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from quotetrace import __version__
-from quotetrace.errors import StoreError, UnreadableArticle
+from quotetrace.errors import ApiError, StoreError, UnreadableArticle
 from quotetrace.findings import headline_findings
 from quotetrace.ingest import article_from_html, article_from_text
 from quotetrace.kinds import ALL_KINDS, parse_kinds
@@ -45,6 +45,7 @@ from quotetrace.model import (
     Document,
     content_hash,
 )
+from quotetrace.options import PipelineOptions
 from quotetrace.output.chains import chain_in_words
 from quotetrace.output.jsonl import document_to_dict
 from quotetrace.pipeline import Pipeline
@@ -78,16 +79,6 @@ class ErrorInfo(BaseModel):
 
 class ErrorBody(BaseModel):
     error: ErrorInfo
-
-
-class ApiError(Exception):
-    """An error with an HTTP status, turned into the error shape by the app."""
-
-    def __init__(self, status: int, message: str, detail: Any = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.detail = detail
 
 
 def error_response(
@@ -254,8 +245,14 @@ class Extractor:
     next stage boundary, releases the pipeline and its result is dropped, and a request still
     waiting for the pipeline then gives up without starting."""
 
-    def __init__(self, pipeline: Pipeline | None, seconds: float | None = REQUEST_SECONDS) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline | None,
+        seconds: float | None = REQUEST_SECONDS,
+        options: PipelineOptions | None = None,
+    ) -> None:
         self._pipeline = pipeline
+        self._options = options or PipelineOptions()
         self._lock = threading.Lock()
         self.seconds = seconds
         self.stopping = threading.Event()
@@ -268,7 +265,7 @@ class Extractor:
         try:
             self._raise_if_stopped(events)
             if self._pipeline is None:
-                self._pipeline = Pipeline()
+                self._pipeline = self._options.pipeline()
             before = self._pipeline.limits
             values = {f.name: getattr(before, f.name) for f in fields(Limits)}
             values["seconds"] = self.seconds
@@ -376,9 +373,11 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     allowed_hosts: Iterable[str] | None = None,
     fetch: FetchSettings | None = None,
+    options: PipelineOptions | None = None,
 ) -> FastAPI:
     """The web app. ``db_path``: a store for search, trace and saved articles (without it those
-    endpoints answer 503). ``pipeline``: an already built Pipeline (default: built on first use).
+    endpoints answer 503). ``pipeline``: an already built Pipeline (default: one built from
+    ``options``, default ``PipelineOptions()``, on first use).
     ``allowed_hosts``: Host header names accepted (default: any). ``fetch``: whether "Add by URL"
     may fetch, and its caps (default: fetching off)."""
     app = FastAPIOffline(
@@ -386,7 +385,7 @@ def create_app(
         version=__version__,
         description="Who said what, to whom, and through whom: quotations in news articles.",
     )
-    extractor = Extractor(pipeline)
+    extractor = Extractor(pipeline, options=options)
     stores = StoreAccess(db_path)
     app.state.extractor = extractor
     app.state.stores = stores

@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
 from quotetrace.errors import (
+    ApiError,
     BlockedAddress,
     FetchError,
     RobotsDisallowed,
@@ -70,7 +71,7 @@ def add_routes(
     settings: FetchSettings,
     errors: Any,
 ) -> None:
-    from quotetrace.web.app import ApiError, document_view
+    from quotetrace.web.app import document_view
 
     lock = threading.Lock()
     fetcher: list[Fetcher] = []
