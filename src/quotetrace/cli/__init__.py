@@ -19,7 +19,23 @@ from collections.abc import Sequence
 
 from quotetrace.cli import bench, export, extract, fetch, serve, spark, store, train
 from quotetrace.cli import eval as eval_command
+from quotetrace.cli.args import Command, add_commands
 from quotetrace.errors import QuotetraceError
+
+COMMANDS = (
+    Command("extract", "extract quotations from articles (txt, html, jsonl, folders, -)", extract.add_arguments, extract.run),
+    Command("eval", "score the extractor against annotated gold (FORMAT.md §3)", eval_command.add_arguments, eval_command.run),
+    Command("train", "fit a cue model on gold you hold (FORMAT.md §1); use it with --cue-model", train.add_train_arguments, train.run_train),
+    Command("train-speakers", "fit the speaker ranker on gold with resolved speaker names (FORMAT.md §1)", train.add_train_speakers_arguments, train.run_train_speakers),
+    Command("bench", "throughput and peak memory against the full spaCy pipeline", bench.add_bench_arguments, bench.run_bench),
+    Command("bench-html", "HTML ingest: body-text F1 on the article-extraction benchmark", bench.add_bench_html_arguments, bench.run_bench_html),
+    Command("bench-scaling", "time against the number of quote marks and the nesting depth", bench.add_bench_scaling_arguments, bench.run_bench_scaling),
+    *store.COMMANDS,
+    Command("labelstudio-gold", "a Label Studio export back to FORMAT.md gold, for train and eval", export.add_gold_arguments, export.run_gold),
+    Command("watch", "keep a store current from feeds and sitemaps (FEEDS.txt: one URL a line)", fetch.add_watch_arguments, fetch.run_watch),
+    *spark.COMMANDS,
+    Command("serve", "the web page and HTTP API (this machine only by default)", serve.add_serve_arguments, serve.run_serve),
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,66 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Who said what, to whom, when, and through whom, in news articles.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-
-    ex = sub.add_parser(
-        "extract", help="extract quotations from articles (txt, html, jsonl, folders, -)"
-    )
-    extract.add_arguments(ex)
-    ex.set_defaults(func=extract.run)
-
-    ev = sub.add_parser("eval", help="score the extractor against annotated gold (FORMAT.md §3)")
-    eval_command.add_arguments(ev)
-    ev.set_defaults(func=eval_command.run)
-
-    tr = sub.add_parser(
-        "train", help="fit a cue model on gold you hold (FORMAT.md §1); use it with --cue-model"
-    )
-    train.add_train_arguments(tr)
-    tr.set_defaults(func=train.run_train)
-
-    ts = sub.add_parser(
-        "train-speakers",
-        help="fit the speaker ranker on gold with resolved speaker names (FORMAT.md §1)",
-    )
-    train.add_train_speakers_arguments(ts)
-    ts.set_defaults(func=train.run_train_speakers)
-
-    be = sub.add_parser("bench", help="throughput and peak memory against the full spaCy pipeline")
-    bench.add_bench_arguments(be)
-    be.set_defaults(func=bench.run_bench)
-
-    bh = sub.add_parser(
-        "bench-html", help="HTML ingest: body-text F1 on the article-extraction benchmark"
-    )
-    bench.add_bench_html_arguments(bh)
-    bh.set_defaults(func=bench.run_bench_html)
-
-    bs = sub.add_parser(
-        "bench-scaling", help="time against the number of quote marks and the nesting depth"
-    )
-    bench.add_bench_scaling_arguments(bs)
-    bs.set_defaults(func=bench.run_bench_scaling)
-
-    store.add_commands(sub)
-
-    lg = sub.add_parser(
-        "labelstudio-gold",
-        help="a Label Studio export back to FORMAT.md gold, for train and eval",
-    )
-    export.add_gold_arguments(lg)
-    lg.set_defaults(func=export.run_gold)
-
-    wa = sub.add_parser(
-        "watch", help="keep a store current from feeds and sitemaps (FEEDS.txt: one URL a line)"
-    )
-    fetch.add_watch_arguments(wa)
-    wa.set_defaults(func=fetch.run_watch)
-
-    spark.add_commands(sub)
-
-    sv = sub.add_parser("serve", help="the web page and HTTP API (this machine only by default)")
-    serve.add_serve_arguments(sv)
-    sv.set_defaults(func=serve.run_serve)
+    add_commands(sub, COMMANDS)
+    group = sub.add_parser("spark", help="run quotetrace on Apache Spark (quotetrace[spark])")
+    spark.add_spark_arguments(group)
     return parser
 
 

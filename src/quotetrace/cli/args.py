@@ -7,8 +7,9 @@ library only sees the values (``Limits``, kinds tuples, file paths).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Iterable
 from dataclasses import fields, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from quotetrace.kinds import DEFAULT_KINDS, parse_kinds
 from quotetrace.limits import DEFAULT_LIMITS, Limits
@@ -146,3 +147,24 @@ def pipeline_options(args: argparse.Namespace, **given: Any) -> PipelineOptions:
         speaker_ranker=getattr(args, "speaker_ranker", None),
     )
     return replace(options, **given) if given else options
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+class Command(NamedTuple):
+    """One subcommand: its name, its one-line help, the function that puts its flags on its
+    parser and the function that runs it (returns the exit code)."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def add_commands(subparsers: Any, commands: Iterable[Command]) -> None:
+    """Each command as a subparser of ``subparsers`` (``parser.add_subparsers()``)."""
+    for command in commands:
+        parser = subparsers.add_parser(command.name, help=command.help)
+        command.add_arguments(parser)
+        parser.set_defaults(func=command.run)

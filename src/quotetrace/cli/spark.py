@@ -1,7 +1,7 @@
 """The Spark commands: ``spark extract``, ``spark cluster``, ``load`` and ``bench-spark``.
 
-Each is an ``add_*_arguments(parser)`` and ``run_*(args) -> exit code`` pair; ``add_commands``
-wires them into the subparsers of ``quotetrace.cli``.
+Each is an ``add_*_arguments(parser)`` and ``run_*(args) -> exit code`` pair; ``COMMANDS``
+(top level) and ``SPARK_COMMANDS`` (under ``quotetrace spark``) list them for ``quotetrace.cli``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from quotetrace.cli.args import add_pipeline_arguments, pipeline_options
+from quotetrace.cli.args import Command, add_commands, add_pipeline_arguments, pipeline_options
 from quotetrace.cli.bench import add_bench_spark_arguments, run_bench_spark
 from quotetrace.errors import InputError
 from quotetrace.store.files import DEFAULT_DB, open_existing
@@ -184,26 +184,16 @@ def run_load(args: argparse.Namespace) -> int:
     return 1 if tally["damaged"] else 0
 
 
-def add_commands(sub: Any) -> None:
-    spark = sub.add_parser("spark", help="run quotetrace on Apache Spark (quotetrace[spark])")
-    spark_sub = spark.add_subparsers(dest="spark_command", required=True)
-    ex = spark_sub.add_parser(
-        "extract", help="extract quotations from many files on Spark, to Parquet datasets"
-    )
-    add_extract_arguments(ex)
-    ex.set_defaults(func=run_extract)
-    cl = spark_sub.add_parser(
-        "cluster", help="cluster the quotes of a spark extract output across articles, in Spark"
-    )
-    add_cluster_arguments(cl)
-    cl.set_defaults(func=run_cluster)
-    lo = sub.add_parser(
-        "load", help="load the Parquet output of `spark extract` into the store (idempotent)"
-    )
-    add_load_arguments(lo)
-    lo.set_defaults(func=run_load)
-    be = sub.add_parser(
-        "bench-spark", help="docs/s and chars/s of spark extract (1 and 2 cores) beside extract"
-    )
-    add_bench_spark_arguments(be)
-    be.set_defaults(func=run_bench_spark)
+SPARK_COMMANDS = (
+    Command("extract", "extract quotations from many files on Spark, to Parquet datasets", add_extract_arguments, run_extract),
+    Command("cluster", "cluster the quotes of a spark extract output across articles, in Spark", add_cluster_arguments, run_cluster),
+)  # fmt: skip
+COMMANDS = (
+    Command("load", "load the Parquet output of `spark extract` into the store (idempotent)", add_load_arguments, run_load),
+    Command("bench-spark", "docs/s and chars/s of spark extract (1 and 2 cores) beside extract", add_bench_spark_arguments, run_bench_spark),
+)  # fmt: skip
+
+
+def add_spark_arguments(parser: argparse.ArgumentParser) -> None:
+    """``quotetrace spark``: a group of its own (spark extract, spark cluster)."""
+    add_commands(parser.add_subparsers(dest="spark_command", required=True), SPARK_COMMANDS)

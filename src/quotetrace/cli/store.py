@@ -1,8 +1,8 @@
 """The store's commands: ingest, speakers, search, trace, export, bench-search, cluster-eval.
 
 Each command is an ``add_*_arguments(parser)`` and a ``run_*(args) -> exit code`` pair that
-``add_commands`` wires in. Exit codes: 0 done, 1 some articles failed (or nothing matched), 2 the
-command could not run.
+``COMMANDS`` lists for ``quotetrace.cli``. Exit codes: 0 done, 1 some articles failed (or nothing
+matched), 2 the command could not run.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from quotetrace.cli.args import (
+    Command,
     add_limit_arguments,
     add_pipeline_arguments,
     kinds_argument,
@@ -467,20 +468,12 @@ def run_cluster_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: tuple[tuple[str, str, Any, Any], ...] = (
-    ("ingest", "extract articles into the store (also .warc/.warc.gz)", add_ingest_arguments, run_ingest),
-    ("speakers", "everyone quoted in the store, spellings merged", add_speakers_arguments, run_speakers),
-    ("search", "find stored quotes", add_search_arguments, run_search),
-    ("trace", "where a quote first appeared and everywhere it went", add_trace_arguments, run_trace),
-    ("export", "stored quotes with article, speaker and cluster", add_export_arguments, run_export),
-    ("bench-search", "search speed on a generated store", add_bench_arguments, run_bench),
-    ("cluster-eval", "precision and recall of quote clustering", add_cluster_eval_arguments, run_cluster_eval),
+COMMANDS = (
+    Command("ingest", "extract articles into the store (also .warc/.warc.gz)", add_ingest_arguments, run_ingest),
+    Command("speakers", "everyone quoted in the store, spellings merged", add_speakers_arguments, run_speakers),
+    Command("search", "find stored quotes", add_search_arguments, run_search),
+    Command("trace", "where a quote first appeared and everywhere it went", add_trace_arguments, run_trace),
+    Command("export", "stored quotes with article, speaker and cluster", add_export_arguments, run_export),
+    Command("bench-search", "search speed on a generated store", add_bench_arguments, run_bench),
+    Command("cluster-eval", "precision and recall of quote clustering", add_cluster_eval_arguments, run_cluster_eval),
 )  # fmt: skip
-
-
-def add_commands(sub: Any) -> None:
-    """Add every store command to the subparsers of ``quotetrace.cli``."""
-    for name, help_text, add_arguments, run in COMMANDS:
-        parser = sub.add_parser(name, help=help_text)
-        add_arguments(parser)
-        parser.set_defaults(func=run)

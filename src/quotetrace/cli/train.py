@@ -9,10 +9,20 @@ import sys
 import time
 from pathlib import Path
 
-from quotetrace.errors import RankerTrainingError, TrainingError
+from quotetrace.errors import QuotetraceError, RankerTrainingError, TrainingError
 from quotetrace.evaluate import load_gold
 from quotetrace.train import train as train_cue_model
 from quotetrace.train_ranker import train as train_ranker
+
+
+def _writable(path: str, error: type[QuotetraceError], what: str) -> Path:
+    """``path`` if a file can be written there (checked before minutes of training), else
+    ``error`` saying so."""
+    output = Path(path)
+    folder = output.resolve().parent
+    if output.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise error(f"cannot write the {what} to {path}: not a writable file path")
+    return output
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,15 +36,12 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_train(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    output = Path(args.output)
-    folder = output.resolve().parent
-    if output.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise TrainingError(f"cannot write the model to {args.output}: not a writable file path")
+    output = _writable(args.output, TrainingError, "model")
     golds = [doc for path in args.gold for doc in load_gold(path)]
     model, report = train_cue_model(
         golds, jobs=args.jobs, c=args.c, show_progress=sys.stderr.isatty()
     )
-    model.save(args.output)
+    model.save(output)
     seconds = time.perf_counter() - started
     print(
         f"trained on {len(golds)} documents, {report['gold_quotes']} gold quotes: "
@@ -62,10 +69,7 @@ def add_train_speakers_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_train_speakers(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    output = Path(args.output)
-    folder = output.resolve().parent
-    if output.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise RankerTrainingError(f"cannot write the ranker to {args.output}: not a writable path")
+    output = _writable(args.output, RankerTrainingError, "ranker")
     golds = [doc for path in args.gold for doc in load_gold(path)]
     ranker, report = train_ranker(golds, c=args.c, show_progress=sys.stderr.isatty())
     ranker.save(output)
