@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quotetrace.context import _DATE, resolve_date
+from quotetrace.context import DATE_PHRASE, resolve_date
 from quotetrace.ingest import read_text_file
 from quotetrace.pipeline import Pipeline
 
@@ -27,7 +27,7 @@ EXAMPLE = Path(__file__).parent.parent.parent / "shared" / "examples" / "lukashe
     ],
 )
 def test_resolve_date(phrase: str, published: str | None, expected: str | None) -> None:
-    match = _DATE.search(phrase)
+    match = DATE_PHRASE.search(phrase)
     assert match is not None
     assert resolve_date(match, published) == expected
 

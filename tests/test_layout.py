@@ -13,12 +13,19 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "quotetrace"
 CLI = SRC / "cli"
 
 
+TESTS = Path(__file__).resolve().parent
+
+
 def _modules() -> list[Path]:
     return sorted(SRC.rglob("*.py"))
 
 
+def _test_modules() -> list[Path]:
+    return sorted(p for p in TESTS.rglob("*.py") if "files" not in p.relative_to(TESTS).parts)
+
+
 def _name(path: Path) -> str:
-    return str(path.relative_to(SRC.parent))
+    return str(path.relative_to(SRC.parent if SRC in path.parents else TESTS.parent))
 
 
 def _outside_cli(path: Path) -> bool:
@@ -118,7 +125,7 @@ def test_only_the_cli_prints_and_reads_flags(path: Path) -> None:
     assert argparse_imports(tree) == [], f"{_name(path)} imports argparse: move it to cli/"
 
 
-@pytest.mark.parametrize("path", _modules(), ids=_name)
+@pytest.mark.parametrize("path", _modules() + _test_modules(), ids=_name)
 def test_no_module_imports_a_private_name(path: Path) -> None:
     assert private_imports(_parse(path)) == [], f"{_name(path)}: make the name public"
 

@@ -9,11 +9,10 @@ from hypothesis import strategies as st
 from reference_merge import reference_merge
 
 from quotetrace.bench_scaling import marks_text, nested_text
-from quotetrace.context import _union
 from quotetrace.detect.candidate import Candidate, contains, overlap
 from quotetrace.detect.evidence import Evidence
 from quotetrace.detect.quotemarks import MAX_NESTING, find_marked_quotes
-from quotetrace.intervals import IntervalIndex
+from quotetrace.intervals import IntervalIndex, union_spans
 from quotetrace.merge import merge
 
 spans = st.lists(
@@ -36,7 +35,7 @@ def test_interval_index_answers_as_a_scan(items: list[tuple[int, int]], a: int, 
 
 @given(spans, st.integers(0, 85))
 def test_union_covers_the_same_characters(items: list[tuple[int, int]], pos: int) -> None:
-    merged = _union(items)
+    merged = union_spans(items)
     assert any(a <= pos < b for a, b in merged) == any(a <= pos < b for a, b in items)
     assert all(merged[i][1] < merged[i + 1][0] for i in range(len(merged) - 1))
 

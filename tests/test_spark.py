@@ -364,12 +364,12 @@ def test_an_empty_dataset_reads_as_an_empty_table(tmp_path: Path) -> None:
 
 
 def test_a_uri_folder_is_listed_with_its_scheme(tmp_path: Path) -> None:
-    from quotetrace.spark.extract import _remote_files
+    from quotetrace.spark.extract import remote_files
 
     (tmp_path / "d" / ".h").mkdir(parents=True)
     for name in ("d/b.jsonl", "d/a.warc.gz", "d/.h/c.txt", "d/x.png"):
         (tmp_path / name).write_text("x")
-    assert _remote_files(f"file://{tmp_path}/d/") == [
+    assert remote_files(f"file://{tmp_path}/d/") == [
         f"file://{tmp_path}/d/a.warc.gz",
         f"file://{tmp_path}/d/b.jsonl",
     ]

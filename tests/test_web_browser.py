@@ -61,7 +61,7 @@ pytestmark = [
 
 
 @contextmanager
-def _serve(app: Any) -> Iterator[str]:
+def serve_in_thread(app: Any) -> Iterator[str]:
     """Run ``app`` on a free localhost port with uvicorn in a thread; yield its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -85,7 +85,7 @@ def _serve(app: Any) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def server(pipeline: Pipeline) -> Iterator[str]:
     """The app without a store."""
-    with _serve(create_app(pipeline=pipeline, allowed_hosts=["127.0.0.1"])) as base:
+    with serve_in_thread(create_app(pipeline=pipeline, allowed_hosts=["127.0.0.1"])) as base:
         yield base
 
 
@@ -99,7 +99,9 @@ def stored_server(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) 
             meta = {k: obj.get(k) for k in ("title", "published", "outlet")}
             article = article_from_text(obj["text"], id=obj["id"], **meta)
             store.ingest_document(pipeline.process(article))
-    with _serve(create_app(str(db), pipeline=pipeline, allowed_hosts=["127.0.0.1"])) as base:
+    with serve_in_thread(
+        create_app(str(db), pipeline=pipeline, allowed_hosts=["127.0.0.1"])
+    ) as base:
         yield base
 
 
@@ -150,7 +152,7 @@ def _paste_and_extract(page: Any, base: str, text: str, title: str | None = None
     page.wait_for_selector("#article-text mark.q")
 
 
-def _screenshot(page: Any, name: str) -> Path:
+def screenshot(page: Any, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     ignore = ARTIFACTS / ".gitignore"
     if not ignore.exists():
@@ -224,7 +226,7 @@ def test_article_view(page: Any, server: str) -> None:
     dashed = [e for e in doc["view"]["graph"]["edges"] if e["dashed"]]
     assert page.locator("#graph svg .edge path[stroke-dasharray]").count() == len(dashed)
 
-    shot = _screenshot(page, "web-article.png")
+    shot = screenshot(page, "web-article.png")
     assert shot.stat().st_size > 10_000
     assert page.errors == [] and page.dialogs == []
 
@@ -249,7 +251,7 @@ def test_headline_banner_names_the_source(page: Any, server: str) -> None:
     banner = page.locator(".headline-finding")
     assert banner.count() == 1 and banner.is_visible()
     assert banner.locator(".finding-source").inner_text() == "Mara Quinn"
-    _screenshot(page, "web-headline-check.png")
+    screenshot(page, "web-headline-check.png")
 
 
 def test_html_input(page: Any, server: str) -> None:
@@ -325,7 +327,7 @@ def test_trace_page_is_a_timeline(page: Any, stored_server: str) -> None:
     assert "first seen" in items.first.inner_text()
     assert "Tom Hale" in items.first.inner_text()  # first seen, credited to someone else
     assert "different people" in page.locator("#trace-results .summary").inner_text()
-    _screenshot(page, "web-trace.png")
+    screenshot(page, "web-trace.png")
     assert page.errors == []
 
 

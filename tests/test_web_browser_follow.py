@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from local_site import LocalSite
-from test_web_browser import ARGS, CHROMIUM, IMG, _screenshot, _serve
+from test_web_browser import ARGS, CHROMIUM, IMG, screenshot, serve_in_thread
 
 from quotetrace.ingest import article_from_text
 from quotetrace.pipeline import Pipeline
@@ -52,7 +52,7 @@ def server(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iter
             )
     fetch = FetchSettings(allowed=True, allow_networks=("127.0.0.1/32",))
     app = create_app(str(db), pipeline=pipeline, allowed_hosts=["127.0.0.1"], fetch=fetch)
-    with _serve(app) as base:
+    with serve_in_thread(app) as base:
         yield base
 
 
@@ -101,7 +101,7 @@ def test_speaker_page_from_search(page: Any, server: str) -> None:
     # markup in a quote is shown as text, never run
     assert IMG in page.locator("#speaker-quotes").inner_text()
     assert page.locator("#speaker-quotes img").count() == 0
-    _screenshot(page, "speaker-page.png")
+    screenshot(page, "speaker-page.png")
     assert page.errors == [] and page.dialogs == []
 
 
@@ -117,7 +117,7 @@ def test_quote_page_with_its_trace(page: Any, server: str) -> None:
     assert dates == ["2024-02-20", "2024-03-01", "2024-03-09"]
     assert page.locator("#quote-trace .this").count() == 1
     assert "different people" in page.locator("#quote-trace .summary").inner_text()
-    _screenshot(page, "quote-page.png")
+    screenshot(page, "quote-page.png")
     page.locator("#quote-who a.speaker-link").click()  # on to the speaker
     page.wait_for_selector("#speaker-name")
     assert page.errors == [] and page.dialogs == []

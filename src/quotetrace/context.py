@@ -15,19 +15,20 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from quotetrace import lexicon
 from quotetrace.attribute.entities import EntityIndex
 from quotetrace.detect.analysis import Analysis
+from quotetrace.intervals import union_spans
 from quotetrace.lexicon import Lexicons
 from quotetrace.model import Occasion, Party, Quote, SaidOn, Span
 
 _MONTHS = {form: i + 1 for i, row in enumerate(lexicon.rows("months")) for form in row}
 _WEEKDAYS = [row[0] for row in lexicon.rows("weekdays")]
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE = re.compile(
+DATE_PHRASE = re.compile(
     rf"\bon\s+(?:(?P<wd>{'|'.join(_WEEKDAYS)})(?:,?\s+)?)?"
     rf"(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})\.?(?:,?\s+(?P<y2>\d{{4}}))?)?",
@@ -184,17 +185,6 @@ def _definite_references(found: list[_Found]) -> list[_Found]:
 _AFTER_ALL = 1 << 62  # sorts after every end offset
 
 
-def _union(spans: Iterable[Span]) -> list[Span]:
-    """Sorted, disjoint spans covering the same characters as ``spans`` (empty ones dropped)."""
-    out: list[Span] = []
-    for a, b in sorted(sp for sp in spans if sp[1] > sp[0]):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
-
-
 class ContextFinder:
     def __init__(self, lexicons: Lexicons) -> None:
         self.lex = lexicons
@@ -205,7 +195,7 @@ class ContextFinder:
         """Each quote with its kind, occasion (and the addressee it implies) and said_on."""
         text, sentences, published = analysis.text, analysis.sentences, analysis.published
         found = _definite_references(self._occasions(text, quotes, entities, sentences, published))
-        quoted = _union(span for q in quotes if q.type == "direct" for span in q.content)
+        quoted = union_spans(span for q in quotes if q.type == "direct" for span in q.content)
         starts = [s for s, _ in sentences]
         dates: dict[Span, SaidOn | None] = {}  # one look per sentence, not one per quote
         out = []
@@ -326,13 +316,13 @@ class ContextFinder:
         """The first date in ``sentence`` outside ``skip``: absolute, a day word, or a relative
         anchor kept as text."""
         s, e = sentence
-        # ``skip`` is sorted and disjoint (see ``_union``): one bisection per match
+        # ``skip`` is sorted and disjoint (see ``union_spans``): one bisection per match
 
         def outside(m: re.Match[str]) -> bool:
             k = bisect.bisect_right(skip, (m.start(), _AFTER_ALL)) - 1
             return k < 0 or not skip[k][0] <= m.start() < skip[k][1]
 
-        for m in _DATE.finditer(text, s, e):
+        for m in DATE_PHRASE.finditer(text, s, e):
             if (m.group("wd") or m.group("m1") or m.group("m2")) and outside(m):
                 phrase = m.group(0).rstrip(" ,")
                 span = ((m.start(), m.start() + len(phrase)),)

@@ -11,7 +11,7 @@ that took "the first one in list order" keep exactly the same choice.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 Span = tuple[int, int]
 
@@ -92,3 +92,14 @@ class IntervalIndex:
         found = {k for k in self.stabbing(s) if spans[k][1] > s and spans[k][0] < e}
         found.update(k for k in self.starting_in(s + 1, e - 1) if spans[k][1] > spans[k][0])
         return sorted(found)
+
+
+def union_spans(spans: Iterable[Span]) -> list[Span]:
+    """Sorted, disjoint spans covering the same characters as ``spans`` (empty ones dropped)."""
+    out: list[Span] = []
+    for a, b in sorted(sp for sp in spans if sp[1] > sp[0]):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out

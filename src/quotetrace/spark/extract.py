@@ -48,7 +48,7 @@ def _is_uri(path: str) -> bool:
     return "://" in path
 
 
-def _remote_files(uri: str) -> list[str]:
+def remote_files(uri: str) -> list[str]:
     """Input files at a URI pyarrow can list (s3://, gs://, hdfs://, file://), sorted."""
     from pyarrow import fs
 
@@ -91,7 +91,7 @@ def list_inputs(paths: Sequence[str]) -> tuple[list[str], list[Failure]]:
     for raw in paths:
         if _is_uri(raw) and not raw.startswith("file://"):
             try:
-                found = _remote_files(raw)
+                found = remote_files(raw)
             except (OSError, ValueError, pa.ArrowException) as exc:
                 failures.append(Failure(raw, f"cannot list ({exc})", raw))
                 continue
