@@ -6,9 +6,10 @@ with no entity ("local residents"). Each candidate gets sparse binary features: 
 chose it and through what kind of mention ("he", a name, a description, no cue at all), how many
 sentences back it was last mentioned, whether that mention was a subject, only inside quotation
 marks, or the previous quote's speaker, gender agreement with the pronoun (from the titles and
-pronouns the article itself uses), the quote's own "I"/"we", its entity label, descriptor matches
-for role nouns ("the senator"), and non-name signs (a single word seen only at sentence starts, a
-place). A logistic regression scores every candidate; the best one is the speaker, and its
+pronouns the article itself uses: ``attribute.gender``), the quote's own "I"/"we", its entity
+label, descriptor matches for role nouns ("the senator"), what a description's head names (a
+document, an organisation, a person: ``head_class``) and who owns it ("RIAA's notice", "its
+statement": ``owner``), and non-name signs (a single word seen only at sentence starts, a place). A logistic regression scores every candidate; the best one is the speaker, and its
 probability is how sure the choice is.
 
 Weights are a JSON file (``SpeakerRanker``), fitted by ``quotetrace train-speakers`` on gold with
@@ -41,6 +42,13 @@ PACKAGED = "speaker_ranker.json"
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
 _WE = re.compile(r"\b(?:we|We|us|our|Our)\b")
 _DOCUMENTS = lexicon.words("document_nouns")
+_ORG_NOUNS = lexicon.words("ranker_org_nouns")
+_PERSON_NOUNS = lexicon.words("person_nouns") | lexicon.words("titles")
+# "RIAA's notice", "the agency's report", "its statement": who owns the thing that speaks
+_OWNER = re.compile(
+    r"(?:the\s+)?(?:(its|his|her|their)|([\w.&-]+(?:\s+[\w.&-]+){0,3})['’]s?)\s+\S", re.I
+)
+_ORG_LABELS = frozenset({"ORG", "NORP"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 
 
@@ -217,6 +225,31 @@ def mention_kind(text: str, mention: Sequence[Span]) -> str:
     return "name" if head[:1].isupper() else "desc"
 
 
+def head_class(head: str) -> str:
+    """What a description's head noun names: a document, an organisation, a person, or other."""
+    if head in _DOCUMENTS:
+        return "doc"
+    if head in _ORG_NOUNS:
+        return "org"
+    if head in _PERSON_NOUNS:
+        return "person"
+    return "other"
+
+
+def owner(text: str, mention: Sequence[Span]) -> tuple[str, Span | None]:
+    """The possessor of a description: ("pron", None) for "its report", ("name", span) for
+    "RIAA's notice" (the owner's words), ("none", None) otherwise."""
+    if not mention:
+        return "none", None
+    start, end = mention[0]
+    found = _OWNER.match(text, start, end)
+    if found is None:
+        return "none", None
+    if found.group(1):
+        return "pron", None
+    return "name", found.span(2)
+
+
 def _bucket(n: int, edges: Sequence[int]) -> str:
     for edge in edges:
         if n <= edge:
@@ -248,12 +281,16 @@ def candidates(
     if mk == "desc" and mention:
         words = re.findall(r"[a-z][\w-]*", text[mention[0][0] : mention[0][1]].lower())
         head_word = words[-1] if words else ""
+    cls = head_class(head_word) if head_word else ""
+    poss, poss_span = owner(text, mention) if mk == "desc" else ("none", None)
     by_entity = ctx.mentions_of()
     out: list[Candidate] = []
     rule_entity = rule.entity if rule is not None else None
     if rule is None or rule.entity is None:
         named = rule is not None and rule.name is not None
         feats = ["free", f"free|mk={mk}", f"free|named={named}|mk={mk}"]
+        if cls:
+            feats += [f"free|head={cls}", f"free|head={cls}|poss={poss}"]
         out.append(Candidate(rule or Party(tuple(mention), None, None), tuple(feats)))
     reach = ctx.entities.longest_mention
     low = min(window, pos - reach)
@@ -275,6 +312,7 @@ def candidates(
         gender = ctx.genders.get(ent.id)
         kind = "person" if ent.id in ctx.persons else "org"
         f = ["entity", f"kind={kind}|mk={mk}", f"label={ent.label}"]
+        recent_subject = False
         if ent.id == rule_entity:
             f += ["rule", f"rule|mk={mk}"]
         if overlapping:
@@ -286,6 +324,7 @@ def candidates(
             recent = [m for m in before if sent - ctx.sentence_index(m[0]) <= 3]
             if any(ctx.is_subject(m[0], m[1]) for m in recent):
                 f.append(f"recent-subject|mk={mk}")
+                recent_subject = True
             if all(ctx.in_quote(m[0]) for m in before):
                 f.append(f"quoted-only|mk={mk}")
         elif around and not overlapping:
@@ -315,6 +354,17 @@ def candidates(
             f.append(f"head-in-name|{kind}")  # "the commission" -> "Commission on …"
         if head_word in _DOCUMENTS:
             f.append(f"document|{kind}")  # "the report", "a statement": its issuer
+        if cls:
+            f.append(f"head={cls}|kind={kind}")
+            f.append(f"head={cls}|org-label={ent.label in _ORG_LABELS}")
+            if recent_subject:
+                f.append(f"head={cls}|recent-subject|kind={kind}")
+            if poss == "pron":
+                f.append(f"poss-pron|head={cls}|kind={kind}")
+            elif poss_span is not None and any(
+                m[0] < poss_span[1] and poss_span[0] < m[1] for m in overlapping
+            ):
+                f.append(f"possessor|head={cls}")  # "RIAA's notice" -> RIAA
         if mention:
             party_mention = tuple(mention)
         elif ent.id == rule_entity and rule is not None and rule.mention:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from quotetrace import lexicon
 from quotetrace.attribute.addressee import Frames, frame_addressee, name_after_role
 from quotetrace.attribute.entities import EntityIndex
+from quotetrace.attribute.gender import article_genders
 from quotetrace.attribute.ranker import Candidate as RankCandidate
 from quotetrace.attribute.ranker import Context, SpeakerRanker, candidates, choose
 from quotetrace.detect import confidence
@@ -87,16 +88,22 @@ class Resolver:
             if m[2] in entities.maybe_persons and m[0] < b and a < m[1]
         }  # fmt: skip
         state.persons = entities.persons | speaking
+        # gender agreement from what the article writes (titles, role nouns, pronouns), for the
+        # rules and the ranker; the ranker's features never see the rules' own pronoun guesses
+        evidence = article_genders(text, entities, state.persons, sentences, state._in_quote)
+        titles = dict(genders)
+        for ident, gender in evidence.items():
+            genders.setdefault(ident, gender)  # the rules' pronoun agreement starts from it too
         ctx = Context(
             text,
             entities,
             state.persons,
-            state.genders,
+            {**evidence, **genders},
             state.sentence_index,
             state._is_subject,
             state.quoted,
             entities.descriptors,
-            dict(genders),
+            {**evidence, **titles},  # "she" is never a man the article calls "Mr." or "he"
         )
         if self.collected is not None:
             self.collected.clear()
@@ -262,6 +269,15 @@ class Resolver:
                 found = state.entities.get(last[2])
                 if found is not None:
                     return Party(mention, found.name, found.id)
+        if (
+            surface[:1].isalpha()
+            and not _is_name(surface)
+            and not _AFTER_PREPOSITION.search(state.text, max(0, start - 20), start)
+            and (follower := _appositive_after(state, end))
+        ):
+            # "speaker of the parliament Ali Larijani wrote", "The party's leader, Jeremy Corbyn
+            # announced": the mention stopped before the name it describes
+            return Party(mention, follower.name, follower.id)
         ent = state.entities.at(start, head_end)
         head_words = low[: head_end - start].split()
         head = head_words[-1] if head_words else ""
@@ -392,6 +408,32 @@ _POSSESSOR = re.compile(r"(?:his|her|its|their|(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?
 _POSTMODIFIER = re.compile(
     r"\s(?:" + "|".join(lexicon.entries("postmodifier_openers")) + r"|[a-z]+ed)\s"
 )
+
+
+_APPOSITIVE_GAP = re.compile(r",?[ \t]+")
+# "According to investigators, Zhukovskyy said": the name starts a clause of its own
+_AFTER_PREPOSITION = re.compile(r"\b(?:to|by|from|of|with|for|at|in|on)\s+$", re.I)
+_CLAUSE_AFTER = re.compile(r",?[ \t]+[a-z]")
+
+
+def _is_name(surface: str) -> bool:
+    words = re.findall(r"[\w’'-]+", surface)
+    return bool(words) and words[-1][:1].isupper()
+
+
+def _appositive_after(state: _State, end: int) -> Entity | None:
+    """A person's name written right after a description and followed by the rest of the
+    clause ("the party's leader, Jeremy Corbyn announced …"), not a list or a new sentence."""
+    gap = _APPOSITIVE_GAP.match(state.text, end)
+    if gap is None or gap.end() - end > 2:
+        return None
+    found = next(
+        (m for m in state.entities.starting_in(gap.end(), gap.end() + 1) if m[2] in state.persons),
+        None,
+    )
+    if found is None or not _CLAUSE_AFTER.match(state.text, found[1]):
+        return None
+    return state.entities.get(found[2])
 
 
 def _is_description(text: str, span: Span) -> bool:

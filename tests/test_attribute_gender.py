@@ -1,0 +1,65 @@
+"""Gender agreement from the article's own evidence (attribute/gender.py) and the speaker-ranker
+features for descriptions (head class, possessor)."""
+
+from __future__ import annotations
+
+from quotetrace.attribute.entities import EntityFinder
+from quotetrace.attribute.gender import article_genders
+from quotetrace.attribute.ranker import head_class, owner
+from quotetrace.lexicon import load
+from quotetrace.model import Article
+from quotetrace.pipeline import Pipeline
+
+
+def _genders(text: str) -> dict[str, str]:
+    index = EntityFinder(load())(text, [])
+    sentences = []
+    start = 0
+    for part in text.split(". "):
+        sentences.append((start, start + len(part)))
+        start += len(part) + 2
+    found = article_genders(text, index, index.persons, sentences, lambda _pos: False)
+    return {e.name: found[e.id] for e in index.entities if e.id in found}
+
+
+def test_titles_role_nouns_and_repeated_pronouns_give_a_gender() -> None:
+    text = (
+        "The board met Ms. Ana Ortiz on Monday. Then actress Lena Holm spoke. "
+        "On Friday Tom Baker said he was tired. Later Baker said he was ready. "
+        "On Sunday Ivo Petrov said she would come"
+    )
+    genders = _genders(text)
+    assert genders["Ana Ortiz"] == "f"  # title
+    assert genders["Lena Holm"] == "f"  # role noun
+    assert genders["Tom Baker"] == "m"  # two pronouns after him, each in a sentence naming only him
+    assert "Ivo Petrov" not in genders  # one pronoun is not enough (she may be someone else)
+
+
+def test_a_pronoun_after_two_people_is_no_evidence() -> None:
+    genders = _genders("On Friday Tom Baker met Ivo Petrov and he said no. Baker said he left")
+    assert "Ivo Petrov" not in genders
+
+
+def test_she_is_never_the_man_the_article_calls_he(pipeline: Pipeline) -> None:
+    text = (
+        "Tom Baker said he was proud of the team. Baker added that he had worked hard. "
+        "Lena Holm, his deputy, spoke after him. She said the budget was tight."
+    )
+    doc = pipeline.process(Article("g", text))
+    names = {q.text: q.speaker.name if q.speaker else None for q in doc.quotes}
+    assert names["the budget was tight"] == "Lena Holm"
+
+
+def test_description_heads_and_possessors() -> None:
+    assert head_class("report") == "doc"
+    assert head_class("network") == "org"
+    assert head_class("spokesman") == "person"
+    assert head_class("weather") == "other"
+    text = "RIAA's takedown notice said so, and its statement agreed, as did the report."
+    notice = (0, text.index(" said"))
+    kind, span = owner(text, [notice])
+    assert kind == "name" and span is not None and text[span[0] : span[1]] == "RIAA"
+    statement = (text.index("its"), text.index(" agreed"))
+    assert owner(text, [statement]) == ("pron", None)
+    report = (text.index("the report"), len(text) - 1)
+    assert owner(text, [report]) == ("none", None)
