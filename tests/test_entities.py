@@ -175,3 +175,11 @@ def test_an_organisations_first_word_joins_only_a_name_it_can_stand_for() -> Non
     assert names["Dropbox"] == ["Dropbox"]
     assert names["Ford Motor Company"].count("Ford") == 1
     assert "Court" in names["Court of Session"]
+
+
+def test_post_nominal_letters_are_not_part_of_a_name() -> None:
+    names = _names(
+        "In the court on a cold morning, the judge Durham Hall QC sentenced him to a term in "
+        "prison, and then the local member Ann Lee MP spoke to the waiting reporters outside."
+    )
+    assert "Durham Hall" in names and "Ann Lee" in names

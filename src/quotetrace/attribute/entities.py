@@ -32,6 +32,7 @@ _NAME_RUN = re.compile(
 _POSSESSIVE = re.compile(r"[’']s$")
 _NAME_POSSESSIVES = lexicon.words("possessive_name_words")
 _COMPANY_SUFFIXES = lexicon.words("company_suffixes")
+_POST_NOMINALS = lexicon.words("post_nominals")
 _STOP_FIRST = lexicon.words("name_stop_first")
 _LOWER_CONTEXT = re.compile(r"((?:[a-z][\w.-]*\s+){1,3})$")
 # "World Health Organization (WHO)": a defined abbreviation
@@ -314,6 +315,9 @@ class EntityFinder:
             if _POSSESSIVE.search(words[-1]):
                 words[-1] = _POSSESSIVE.sub("", words[-1])
                 end -= 2
+            while len(words) > 1 and words[-1] in _POST_NOMINALS:
+                words.pop()  # "Durham Hall QC" is Durham Hall
+                end = text.rindex(words[-1], start, end) + len(words[-1])
             offset = start
             if words[0].startswith(("I'", "I’")):
                 continue  # "I'm Australian" is a sentence, not a name

@@ -41,6 +41,8 @@ THIRD_PERSON = {  # he/him/... -> "m", she/her/... -> "f", they/them/their -> "p
     if person == 3 and gender in ("m", "f", "p")
 }
 MEDIA_NOUNS = lexicon.words("media_nouns")
+ORG_NOUNS = lexicon.words("ranker_org_nouns") | MEDIA_NOUNS
+POST_NOMINALS = lexicon.words("post_nominals")
 # What someone issued speaks for them: "RIAA's takedown notice", "the report by Tasnim".
 DOCUMENT_NOUNS = lexicon.words("document_nouns")
 _BY_OWNER = re.compile(r"\s+(?:by|from|of)\s+(?:the\s+)?")
@@ -222,6 +224,11 @@ class Resolver:
     ) -> Party:
         start, end = mention[0]
         surface = state.text[start:end]
+        words_after = surface.split()
+        while len(words_after) > 1 and words_after[-1] in POST_NOMINALS:
+            words_after.pop()  # "Kama Melly QC" is Kama Melly
+            end = state.text.rindex(words_after[-1], start, end) + len(words_after[-1])
+            surface = state.text[start:end]
         low = surface.lower()
         if low in RELATIVE and not surface.isupper() and anchor is None:
             anchor = state.relative_anchor(start)
@@ -299,7 +306,30 @@ class Resolver:
             found = state.entities.get(described)
             if found is not None:
                 return Party(mention, found.name, found.id)
+        if (
+            head_words[:1] == ["the"]
+            and head in ORG_NOUNS
+            and not any(w[:1].isupper() for w in surface.split()[1:])
+            and (found := self._recent_organisation(state, start)) is not None
+        ):
+            # "The Aviation Herald reported … The industry publication stated …": the
+            # organisation that spoke (or was the subject) just before
+            return Party(mention, found.name, found.id)
         return Party(mention, _ARTICLE.sub("", surface.strip()) or None, None)
+
+    def _recent_organisation(self, state: _State, pos: int) -> Entity | None:
+        """The organisation named as a subject (or as a quote's speaker) last, in this sentence
+        before ``pos`` or in the one before it."""
+        sent = state.sentence_index(pos)
+        low = state.sentences[max(0, sent - 1)][0] if state.sentences else 0
+        spoke = {s for s, _e in state.speakers}
+        for s, e, ident in reversed(state.entities.mentions_before(pos, window=pos - low)):
+            ent = state.entities.get(ident)
+            if ent is None or ent.label not in ("ORG", "NORP") or state._in_quote(s):
+                continue
+            if state._is_subject(s, e) or s in spoke:
+                return ent
+        return None  # a name merely mentioned ("PG&E contract employees") is not enough
 
     def _owner(self, state: _State, start: int, end: int) -> Entity | None:
         """Who issued the document a mention names: "the WHO's website", "a fire service
