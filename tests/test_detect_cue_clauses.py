@@ -143,3 +143,9 @@ def test_every_span_slices_the_text(pipeline: Pipeline) -> None:
         for start, end in (*cand.content, *cand.cue, *cand.speaker, *cand.addressee):
             assert 0 <= start < end <= len(text)
             assert text[start:end].strip() == text[start:end]
+
+
+def test_no_clause_before_a_semicolon_is_the_content(pipeline: Pipeline) -> None:
+    text = "The road was closed on Monday; the council reported that repairs would take a week."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.content) == ["repairs would take a week"]

@@ -108,3 +108,14 @@ def test_quotes_in_boilerplate_are_never_quotes(pipeline: Pipeline) -> None:
     caption = text.index("\n")
     assert direct(pipeline, text) != []
     assert direct(pipeline, text, boilerplate=((0, caption),)) == []
+
+
+def test_quoted_words_hang_on_the_innermost_speech_clause(pipeline: Pipeline) -> None:
+    # both "confirmed" and "stating" hold the marks in their complements: the inner one cues them
+    text = "The police confirmed they had arrested two men, stating “Witnesses should call us.”"
+    [cand] = direct(pipeline, text)
+    assert texts(text, cand.cue) == ["stating"]
+    # a thought inside a speech clause does not cue the marks: what was said does
+    text = "Tong said they intended to “restore the hall to its former glory.”"
+    [cand] = direct(pipeline, text)
+    assert texts(text, cand.cue) == ["said"]

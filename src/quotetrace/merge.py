@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from quotetrace.detect.candidate import Candidate, contains, hull, overlap
-from quotetrace.detect.evidence import Evidence
+from quotetrace.detect.evidence import ClauseRule, Evidence
 from quotetrace.detect.quotemarks import MarkedQuote
 from quotetrace.intervals import IntervalIndex
 
@@ -104,7 +104,10 @@ def merge(
         # a held quote opens at most one character before the span and before its end + 1
         held = [k for k in opens.starting_in(span[0] - 1, span[1] + 1) if _holds(span, marked[k])]
         inside = [marked[k].outer for k in held]
-        is_mixed = bool(inside) and _outside_words(text, span, inside) > 2
+        # "called it "a sham"": object and complement are the content (FORMAT), so one word
+        # outside the marks makes it mixed; elsewhere "that "…"" is still the direct quote
+        least = 0 if cand.rule is ClauseRule.OBJECT_COMPLEMENT else 2
+        is_mixed = bool(inside) and _outside_words(text, span, inside) > least
         if cand.cue and cand.cue in direct_cues and not is_mixed:
             continue  # the clause that attributes a direct quote is its evidence, not a new quote
         holders = direct_index.containing(cand.cue[0]) if cand.cue else []

@@ -172,7 +172,14 @@ class CueClauseDetector:
         *,
         open_cue: bool = False,
     ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, ClauseRule | None]:
-        comps = [c for c in children if c.dep == "ccomp"]
+        # not a clause before the cue across a semicolon: in "A happened; X reported that B"
+        # the parse may hang "A happened" on "reported" too, but only B was reported
+        comps = [
+            c
+            for c in children
+            if c.dep == "ccomp"
+            and not (c.i < tok.i and any(t.text == ";" for t in sent.tokens[c.i : tok.i]))
+        ]
         if comps:
             comp = comps[0]
             return (

@@ -46,6 +46,12 @@ def reads_like_speech(text: str, quote: MarkedQuote) -> bool:
     return len(words) >= 2 and stripped[-1:] in ".!?…,"
 
 
+def _complement_size(cand: Candidate) -> tuple[bool, int]:
+    """Speech and writing before thoughts ('said they intended to "…"' is said), then size."""
+    span = cand.full_content
+    return cand.kind not in ("speech", "writing"), span[1] - span[0] if span is not None else 0
+
+
 class DirectQuoteDetector:
     def __init__(self, lexicons: Lexicons, clauses: CueClauseDetector) -> None:
         self.lex = lexicons
@@ -63,6 +69,9 @@ class DirectQuoteDetector:
         out = []
         for index, quote in enumerate(marked):
             near = [usable[k] for k in by_content.overlapping((quote.start, quote.end))]
+            # the innermost clause first: in 'X confirmed they did it, stating "…"' the quote
+            # hangs on "stating", whose complement lies inside the one of "confirmed"
+            near.sort(key=_complement_size)
             cand = self._attribute(text, index, quote, owner, sentences, starts, near)
             # quote marks in page furniture (a photo caption) are never quotes
             if cand is not None and not analysis.in_boilerplate(cand.start):
