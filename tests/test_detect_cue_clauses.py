@@ -149,3 +149,17 @@ def test_no_clause_before_a_semicolon_is_the_content(pipeline: Pipeline) -> None
     text = "The road was closed on Monday; the council reported that repairs would take a week."
     cand = one_clause(pipeline, text)
     assert texts(text, cand.content) == ["repairs would take a week"]
+
+
+def test_read_is_a_cue_only_beside_a_quote_or_with_a_clause(pipeline: Pipeline) -> None:
+    text = "She read the report on the train."
+    assert pipeline.clauses.detect(analyse(pipeline, text)) == []  # a bare object: no content
+
+
+def test_quoted_complement_the_parse_hung_inside_the_object(pipeline: Pipeline) -> None:
+    text = "Watson called the minister’s plan “lousy” and left."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.content) == ["the minister’s plan “lousy”"]
+    assert cand.rule is ClauseRule.OBJECT_COMPLEMENT
+    # a name or title wholly in marks is no complement: "called “Dark Waters”" names a thing
+    assert pipeline.clauses.detect(analyse(pipeline, "She called “Dark Waters” at noon.")) == []

@@ -114,10 +114,16 @@ def merge(
         holder = direct_spans[holders[0]][1] if holders else None
         # evidence for a direct quote (the clause's cue is outside it, its content inside it)
         near = direct_index.overlapping(span) if span[1] > span[0] else range(len(direct_spans))
+        # quoted words with no other cue ('said she was in "good health" but ill'): the
+        # clause is a mixed quote even when the marks hold most of it
+        own_marks = is_mixed and not any(
+            kept[i].cue and kept[i].cue != cand.cue for k in held for i in kept_by_marked.get(k, ())
+        )
         covered = [
             k
             for k in near
-            if direct_spans[k][1] is not holder
+            if not own_marks
+            and direct_spans[k][1] is not holder
             and overlap(direct_spans[k][0], span) >= 0.5 * (span[1] - span[0])
         ]
         if covered:

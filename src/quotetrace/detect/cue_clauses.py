@@ -268,6 +268,9 @@ class CueClauseDetector:
                 span = span_of(toks)
                 if span is not None:
                     return trim(text, *span), span, ClauseRule.OBJECT_COMPLEMENT
+            quoted = self._quoted_object(text, sent, obj)
+            if quoted is not None:
+                return quoted, quoted, ClauseRule.OBJECT_COMPLEMENT
         topics = self.topics and self.lex.cue_kind.get(lemma) == "speech" or open_cue
         if objs and (lemma in NP_CONTENT or topics):
             obj = objs[0]
@@ -293,6 +296,27 @@ class CueClauseDetector:
                 if span is not None and len([t for t in toks if t.pos != "PUNCT"]) >= 2:
                     return trim(text, *span), span, ClauseRule.PREP_OBJECT
         return None, None, None
+
+    def _quoted_object(self, text: str, sent: ParsedSentence, obj: Token) -> tuple[int, int] | None:
+        """ "called May's deal “lousy”": the parse hung the quoted complement inside the object
+        (an adjective of it); object and quoted words are the content when they end in a
+        closing mark."""
+        toks = sent.subtree(obj.i)
+        span = span_of(toks)
+        if span is None:
+            return None
+        end = span[1]
+        if text[end - 1] not in '"”':
+            closing = re.match(r"\s?[,.!?]?[\"”]", text[end : end + 3])
+            if closing is None:
+                return None
+            end += closing.end()
+        opening = max(text.rfind("“", span[0], end - 1), text.rfind('"', span[0], end - 1))
+        if opening <= span[0]:
+            return None  # the whole object in marks: a title or a name, no complement
+        if ":" in text[span[0] : opening] or len(text[opening:end].split()) > 8:
+            return None  # a quotation introduced after the object, not a short complement
+        return trim(text, span[0], end)
 
     def _misparsed_complement(
         self, text: str, sent: ParsedSentence, tok: Token
