@@ -8,6 +8,7 @@ from detect_support import analyse, texts
 from quotetrace.detect import confidence
 from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import Candidate
+from quotetrace.detect.direct import looks_like_title
 from quotetrace.detect.evidence import ClauseRule, Evidence
 from quotetrace.pipeline import Pipeline
 
@@ -119,3 +120,13 @@ def test_quoted_words_hang_on_the_innermost_speech_clause(pipeline: Pipeline) ->
     text = "Tong said they intended to “restore the hall to its former glory.”"
     [cand] = direct(pipeline, text)
     assert texts(text, cand.cue) == ["said"]
+
+
+def test_titles_in_title_case_are_no_quotes(pipeline: Pipeline) -> None:
+    assert looks_like_title("Meet the Press Today")
+    assert looks_like_title("The Art of the Deal,")
+    assert not looks_like_title("We will win this")  # lower-case words: a sentence
+    assert not looks_like_title("NO MORE WAR")  # shouted, not a title
+    assert not looks_like_title("Go Home Now!")  # an exclamation is said
+    text = "Her talk, “Ten Years of the City Budget Office,” drew a crowd."
+    assert direct(pipeline, text) == []

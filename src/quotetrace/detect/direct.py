@@ -14,6 +14,7 @@ import re
 from array import array
 from collections.abc import Callable, Sequence
 
+from quotetrace import lexicon
 from quotetrace.detect import confidence as conf
 from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import Candidate, contains, overlap
@@ -37,9 +38,42 @@ def _innermost_map(length: int, marked: Sequence[MarkedQuote]) -> array[int]:
     return owner
 
 
-def reads_like_speech(text: str, quote: MarkedQuote) -> bool:
+# small words a title keeps in lower case ("Contract with America", "The Art of the Deal")
+_TITLE_SMALL = lexicon.words("title_small_words")
+
+
+def looks_like_title(content: str) -> bool:
+    """ "Fox News Sunday", "The Steve Harvey Morning Show,": every word capitalised but the
+    small ones, no sentence inside; a programme, book or plan, not what someone said."""
+    words = _WORD.findall(content)
+    if not 2 <= len(words) <= 10 or re.search(r"[.!?]\s", content.strip()):
+        return False
+    if content.rstrip()[-1:] in "!?":
+        return False
+    first = True
+    for word in words:
+        if not word[0].isalpha():
+            continue
+        if not word[0].isupper() and (first or word not in _TITLE_SMALL):
+            return False
+        first = False
+    return not all(w.isupper() for w in words)  # "NO WAR", "I AM" shouted: not a title
+
+
+def _in_headline(text: str, pos: int) -> bool:
+    """Is the text before ``pos`` on its line Title Case too ("Senator Hammers Bank CEO: ‘…’")?
+    Then capitals say nothing about the quoted words."""
+    line = text[text.rfind("\n", 0, pos) + 1 : pos]
+    words = [w for w in _WORD.findall(line)[-4:] if w[0].isalpha()]
+    return len(words) >= 2 and all(w[0].isupper() or w in _TITLE_SMALL for w in words)
+
+
+def reads_like_speech(text: str, quote: MarkedQuote, *, titles: bool = True) -> bool:
+    """A sentence, or four words and more; with ``titles``, not a title in Title Case."""
     content = " ".join(text[s:e] for s, e in quote.content)
     words = _WORD.findall(content)
+    if titles and looks_like_title(content) and not _in_headline(text, quote.outer[0]):
+        return False
     if len(words) >= 4:
         return True
     stripped = content.rstrip()
@@ -113,6 +147,14 @@ class DirectQuoteDetector:
             found = self._cue_before(text, open_sent, outer[0], same_level)
         if found is not None:
             sent, tok, rule = found
+            if (
+                not speechlike
+                and self.clauses.cue_info(sent, tok)[1] == "speech"
+                and text[quote.start : quote.end].rstrip()[-1:] in (",", "!", "?")
+            ):
+                # '“Stop The War Now,” they shouted': capitals closed by the reporting comma
+                # beside a speech verb are speech
+                speechlike = reads_like_speech(text, quote, titles=False)
             return self._from_cue(text, index, quote, sent, tok, rule, speechlike)
         # (1) a cue clause whose complement overlaps the quote
         for cand in cue_candidates:
