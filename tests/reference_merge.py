@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from quotetrace.detect.candidate import Candidate, contains, hull, overlap
-from quotetrace.detect.evidence import Evidence
+from quotetrace.detect.evidence import ClauseRule, Evidence
 from quotetrace.detect.quotemarks import MarkedQuote
 from quotetrace.merge import Draft
 
@@ -73,7 +73,8 @@ def reference_merge(
             continue
         span = hull(cand.content)
         inside = [q.outer for q in marked if _holds(span, q)]
-        is_mixed = bool(inside) and _outside_words(text, span, inside) > 2
+        least = 0 if cand.rule is ClauseRule.OBJECT_COMPLEMENT else 2
+        is_mixed = bool(inside) and _outside_words(text, span, inside) > least
         if cand.cue and cand.cue in direct_cues and not is_mixed:
             continue  # the clause that attributes a direct quote is its evidence, not a new quote
         holder = (
@@ -82,10 +83,15 @@ def reference_merge(
             else None
         )
         # evidence for a direct quote (the clause's cue is outside it, its content inside it)
+        own_marks = is_mixed and not any(
+            d.cue and d.cue != cand.cue
+            for d in kept
+            if d.marked is not None and _holds(span, marked[d.marked])
+        )
         covered = [
             (ds, d)
             for ds, d in direct_spans
-            if d is not holder and overlap(ds, span) >= 0.5 * (span[1] - span[0])
+            if not own_marks and d is not holder and overlap(ds, span) >= 0.5 * (span[1] - span[0])
         ]
         if covered:
             continue

@@ -10,7 +10,7 @@ from reference_merge import reference_merge
 
 from quotetrace.bench_scaling import marks_text, nested_text
 from quotetrace.detect.candidate import Candidate, contains, overlap
-from quotetrace.detect.evidence import Evidence
+from quotetrace.detect.evidence import ClauseRule, Evidence
 from quotetrace.detect.quotemarks import MAX_NESTING, find_marked_quotes
 from quotetrace.intervals import IntervalIndex, union_spans
 from quotetrace.merge import merge
@@ -80,6 +80,7 @@ def merge_inputs(draw: st.DrawFn) -> tuple[str, list, list, list, list]:  # type
                 negated=draw(st.booleans()) and draw(st.booleans()),
                 full_content=full,
                 confidence=draw(st.sampled_from([0.5, 0.6, 0.7])),
+                rule=draw(st.sampled_from([None, ClauseRule.OBJECT_COMPLEMENT])),
             )
         )
     turns = [
