@@ -648,4 +648,11 @@ class CueClauseDetector:
                     span = self.mention_span(sent, objs[0])
                     if span:
                         return (span,)
+        head = sent.tokens[tok.head]
+        if tok.tag == "VBG" and tok.dep == "advcl" and head.i != tok.i and head.i < tok.i:
+            # "shared with his supporters his reasoning, pointing out that …": a participle
+            # cue speaks to whom the verb it hangs on speaks
+            own = self.addressee(sent, head, "", [c for c in sent.children(head.i) if c.i < tok.i])
+            if own and is_cue_token(head, self.lex):
+                return own
         return ()
