@@ -43,3 +43,16 @@ def test_too_little_content_is_no_quote(pipeline: Pipeline) -> None:
 def test_according_without_to_is_nothing(pipeline: Pipeline) -> None:
     text = "The band played accordingly, and according as the crowd grew they played louder."
     assert pipeline.according.detect(analyse(pipeline, text, every_sentence=True)) == []
+
+
+def test_a_trailing_phrase_covers_the_whole_coordination(pipeline: Pipeline) -> None:
+    text = "The plane hit a fence and struck a hangar at the airport, according to officials."
+    [cand] = pipeline.according.detect(analyse(pipeline, text))
+    assert texts(text, cand.content) == ["The plane hit a fence and struck a hangar at the airport"]
+
+
+def test_a_phrase_inside_the_clause_splits_the_content(pipeline: Pipeline) -> None:
+    text = "Two of the victims were, according to the fire service, children under ten."
+    [cand] = pipeline.according.detect(analyse(pipeline, text))
+    assert texts(text, cand.content) == ["Two of the victims were", "children under ten"]
+    assert texts(text, cand.speaker) == ["the fire service"]

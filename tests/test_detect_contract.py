@@ -42,6 +42,7 @@ def test_every_detector_of_the_pipeline_keeps_the_contract(pipeline: Pipeline) -
     detectors: list[Detector] = [
         pipeline.clauses,
         pipeline.according,
+        pipeline.noun_cues,
         pipeline.colon,
         pipeline.direct,
         pipeline.transcript,
@@ -70,6 +71,7 @@ def test_labels_are_the_strings_the_output_always_had() -> None:
         "cue-clause",
         "open-cue",
         "according-to",
+        "noun-cue",
         "colon-line",
         "transcript-turn",
         "direct:cue-after",

@@ -163,3 +163,21 @@ def test_quoted_complement_the_parse_hung_inside_the_object(pipeline: Pipeline) 
     assert cand.rule is ClauseRule.OBJECT_COMPLEMENT
     # a name or title wholly in marks is no complement: "called “Dark Waters”" names a thing
     assert pipeline.clauses.detect(analyse(pipeline, "She called “Dark Waters” at noon.")) == []
+
+
+def test_said_and_added_are_two_clauses_with_one_speaker(pipeline: Pipeline) -> None:
+    text = "The mayor said the bridge would reopen and added that tolls would rise."
+    found = pipeline.clauses.detect(analyse(pipeline, text))
+    assert [
+        (texts(text, c.cue), texts(text, c.content), texts(text, c.speaker)) for c in found
+    ] == [
+        (["said"], ["the bridge would reopen"], ["The mayor"]),
+        (["added"], ["tolls would rise"], ["The mayor"]),
+    ]
+
+
+def test_a_reporting_clause_in_brackets_splits_the_content(pipeline: Pipeline) -> None:
+    text = "The new bridge (the mayor said on Monday) will open in May."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.content) == ["The new bridge", "will open in May"]
+    assert cand.rule is ClauseRule.PARATAXIS

@@ -25,6 +25,7 @@ from quotetrace.detect.colon import ColonDetector
 from quotetrace.detect.cue_clauses import CueClauseDetector
 from quotetrace.detect.direct import DirectQuoteDetector
 from quotetrace.detect.evidence import Evidence
+from quotetrace.detect.noun_cues import NOUN_CUES, NounCueDetector
 from quotetrace.detect.quotemarks import find_marked_quotes
 from quotetrace.detect.transcript import TranscriptDetector
 from quotetrace.errors import QuotetraceError
@@ -86,6 +87,7 @@ class Pipeline:
         # with a model, every frame is proposed (noun-phrase contents included) and the model judges
         self.clauses = CueClauseDetector(self.lex, topics=topics or cue_model is not None)
         self.according = AccordingToDetector(self.clauses)
+        self.noun_cues = NounCueDetector(self.clauses)
         self.colon = ColonDetector(self.lex)
         self.direct = DirectQuoteDetector(self.lex, self.clauses)
         self.transcript = TranscriptDetector()
@@ -98,6 +100,10 @@ class Pipeline:
         self.context = ContextFinder(self.lex)
         self.kinds = tuple(kinds)
         self._cue_words = cue_word_pattern(self.lex, self.kinds)
+        # "the warning that …", "her offer to …": a speech noun before its clause or infinitive
+        self._noun_cues = re.compile(
+            r"\b(?:" + "|".join(map(re.escape, sorted(NOUN_CUES))) + r")\s+(?:that|to)\b", re.I
+        )
         self._hedge = re.compile(
             r"\b("
             + "|".join(re.escape(h) for h in sorted(self.lex.hedges, key=len, reverse=True))
@@ -215,7 +221,11 @@ class Pipeline:
     def detect(self, analysis: Analysis) -> list[Draft]:
         """Every detector on the analysis, then the merge step: the quotes, before speakers."""
         listed, judged = self._cue_clauses(analysis)
-        others = self.according.detect(analysis) + self.colon.detect(analysis)
+        others = (
+            self.according.detect(analysis)
+            + self.noun_cues.detect(analysis)
+            + self.colon.detect(analysis)
+        )
         direct = self.direct.detect(analysis.with_clauses(listed + others))
         turns = self.transcript.detect(analysis)
         self._deadline.check("detection")
@@ -294,6 +304,7 @@ class Pipeline:
                 or piece.rstrip().endswith(":")
                 or "ccording to" in piece
                 or self._cue_words.search(piece)
+                or self._noun_cues.search(piece)
             ):
                 selected += list(_pieces(text, s, e))
         return self._parse_pieces(text, selected)

@@ -8,6 +8,7 @@ from quotetrace.detect.candidate import Candidate
 from quotetrace.detect.cue_clauses import CueClauseDetector
 from quotetrace.detect.evidence import Evidence
 from quotetrace.detect.grammar import span_of, trim
+from quotetrace.nlp import Token
 
 
 class AccordingToDetector:
@@ -36,6 +37,9 @@ class AccordingToDetector:
                     head = next((t for t in toks if t.dep == "ROOT"), tok)
                 while head.dep not in ("ROOT", "ccomp", "conj") and head.head != head.i:
                     head = toks[head.head]
+                while head.dep == "conj" and head.head != head.i and tok.i > head.i:
+                    # "A and B, according to X": the source of the whole coordination
+                    head = toks[head.head]
                 rest = [t for t in sent.subtree(head.i) if t.i not in phrase]
                 after = max(phrase) + 1
                 if after < len(toks) and toks[after].text in ("who", "which"):
@@ -48,6 +52,7 @@ class AccordingToDetector:
                 start, end = trim(text, *span)
                 if end - start < 8:
                     continue
+                content = _around(text, rest, min(phrase), max(phrase), (start, end))
                 speaker = self._clauses.mention_span(sent, source)
                 kind = "speech"
                 if source.lower in (
@@ -62,7 +67,7 @@ class AccordingToDetector:
                     kind = "writing"  # according to a report, a poll: a written source
                 out.append(
                     Candidate(
-                        content=((start, end),),
+                        content=content,
                         type="indirect",
                         evidence=Evidence.ACCORDING_TO,
                         cue=((tok.start, to.end),),
@@ -75,3 +80,18 @@ class AccordingToDetector:
                     )
                 )
         return out
+
+
+def _around(
+    text: str, rest: list[Token], first: int, last: int, whole: tuple[int, int]
+) -> tuple[tuple[int, int], ...]:
+    """ "A was, according to X, among B": the content in two spans on either side of the
+    phrase (tokens ``first``..``last``); one span when the phrase stands at an end."""
+    before = span_of(t for t in rest if t.i < first)
+    after = span_of(t for t in rest if t.i > last)
+    if before is None or after is None:
+        return (whole,)
+    left, right = trim(text, *before), trim(text, *after)
+    if left[1] <= left[0] or right[1] <= right[0]:
+        return (whole,)
+    return (left, right)

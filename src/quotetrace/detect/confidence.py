@@ -14,6 +14,7 @@ CLAUSE_COMPLEMENT = 0.75  # the clausal complement: "said (that) …"
 CLAUSE_OTHER = 0.55  # every other content rule: objects, infinitives, colons, "call for"
 
 ACCORDING_TO = 0.7  # "according to X, …" (according_to.py)
+NOUN_CUE = 0.6  # "the warning that …", "her offer to resign" (noun_cues.py)
 COLON_LINE = 0.5  # "Trump: Cruz has to come a long way" (colon.py)
 TRANSCRIPT_TURN = 0.7  # an interview turn after a speaker label (transcript.py)
 

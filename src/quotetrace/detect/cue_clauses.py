@@ -145,7 +145,9 @@ class CueClauseDetector:
             if rel is not None:
                 anchor = self.mention_span(sent, rel)
         return Candidate(
-            content=(content,),
+            content=self._around_cue(text, sent, tok, content)
+            if rule is ClauseRule.PARATAXIS
+            else (content,),
             type="indirect",
             evidence=Evidence.OPEN_CUE if open_cue else Evidence.CUE_CLAUSE,
             cue=tuple(sorted(set(cue))),
@@ -196,6 +198,10 @@ class CueClauseDetector:
         if tok.dep == "parataxis" and any(c.dep in SUBJECT_DEPS for c in children):
             # "The plan, he said, is flawed": the content is the head clause around the cue.
             head = sent.tokens[tok.head]
+            if head.pos in ("NOUN", "PROPN", "PRON") and head.dep in SUBJECT_DEPS:
+                # "The new bridge (the mayor said) will open": the parse hung the cue on the
+                # subject; the content is the subject's whole clause
+                head = sent.tokens[head.head]
             inner = {t.i for t in sent.subtree(tok.i)}
             rest = [t for t in sent.subtree(head.i) if t.i not in inner]
             span = span_of(rest)
@@ -318,6 +324,20 @@ class CueClauseDetector:
             return None  # a quotation introduced after the object, not a short complement
         return trim(text, span[0], end)
 
+    def _around_cue(
+        self, text: str, sent: ParsedSentence, tok: Token, content: tuple[int, int]
+    ) -> tuple[tuple[int, int], ...]:
+        """ "The plan, he said, is flawed": the content in two spans, before and after the
+        reporting clause inside it (one span when the clause stands at an end)."""
+        inner = sent.subtree(tok.i)
+        first, last = inner[0], inner[-1]
+        # the brackets or dashes around "(he said)" belong to the reporting clause
+        before = trim(text, content[0], first.start)
+        after = trim(text, last.end, content[1])
+        if before[1] > before[0] and after[1] > after[0]:
+            return (before, after)
+        return (content,)
+
     def _misparsed_complement(
         self, text: str, sent: ParsedSentence, tok: Token
     ) -> tuple[int, int] | None:
@@ -389,7 +409,21 @@ class CueClauseDetector:
         return trim(text, *span) if span else None
 
     def _full_span(self, text: str, sent: ParsedSentence, comp: Token) -> tuple[int, int] | None:
-        span = span_of(sent.subtree(comp.i))
+        """The whole complement, less a coordinated cue of the same speaker ("said A and added
+        that B": B is not inside what was said first, so it does not nest there)."""
+        toks = sent.subtree(comp.i)
+        for t in toks:
+            if (
+                t.dep == "conj"
+                and t.head == comp.i
+                and is_cue_token(t, self.lex)
+                and any(c.dep == "ccomp" for c in sent.children(t.i))
+                and not any(c.dep in SUBJECT_DEPS for c in sent.children(t.i))
+            ):
+                cut = {x.i for x in sent.subtree(t.i)}
+                toks = [x for x in toks if x.i not in cut and not (x.dep == "cc" and x.i < t.i)]
+                break
+        span = span_of(toks)
         return trim(text, *span) if span else None
 
     def _clause_span(
@@ -469,7 +503,13 @@ class CueClauseDetector:
                     and any(c.dep in ("ccomp", "xcomp") for c in sent.children(g.i))
                     for g in sent.subtree(t.i)
                 )
-                and any(c.dep in SUBJECT_DEPS for c in sent.children(t.i))
+                and (
+                    any(c.dep in SUBJECT_DEPS for c in sent.children(t.i))
+                    # "said A and added that B": the second cue shares the subject
+                    or t.dep == "conj"
+                    and is_cue_token(t, self.lex)
+                    and any(c.dep == "ccomp" for c in sent.children(t.i))
+                )
             ):
                 opening = first_token(sent, t)
                 cut_at = opening.i
@@ -509,6 +549,19 @@ class CueClauseDetector:
                 objs = [c for c in sent.children(verb.i) if c.dep == "dobj"]
                 if objs:
                     return objs[0]
+        if tok.dep == "conj" and not any(c.dep in SUBJECT_DEPS for c in sent.children(tok.i)):
+            # "X said A and added that B": the parse hung "added" on A's verb; its subject is
+            # the subject of the cue whose complement A is
+            head = sent.tokens[tok.head]
+            outer = sent.tokens[head.head]
+            heads_subject = next((c for c in sent.children(head.i) if c.dep in SUBJECT_DEPS), None)
+            if (
+                head.dep == "ccomp"
+                and outer.i != head.i
+                and is_cue_token(outer, self.lex)
+                and not (heads_subject is not None and self._can_speak(heads_subject))
+            ):
+                return self.subject(sent, outer)
         current = tok
         for _ in range(4):
             children = sent.children(current.i)
@@ -529,6 +582,16 @@ class CueClauseDetector:
                 continue
             return None
         return None
+
+    def _can_speak(self, tok: Token) -> bool:
+        """A person or a body: a pronoun, a named person or organisation, a person noun
+        ("he looked at me and said …" shares "he"; "the bridge would reopen and added …" does
+        not share "the bridge")."""
+        return (
+            tok.pos == "PRON"
+            or tok.ent in ("PERSON", "ORG", "NORP")
+            or tok.lower in self.lex.person_nouns
+        )
 
     def _relative_anchor(self, sent: ParsedSentence, pronoun: Token) -> Token | None:
         """What "who"/"which" stands for: the head of its relative clause, or, when the parse

@@ -18,6 +18,7 @@ class Evidence(StrEnum):
     CUE_CLAUSE = "cue-clause"  # a listed cue verb's clause ("X said that …"), with a ClauseRule
     OPEN_CUE = "open-cue"  # any verb's clause, judged by a learned cue model, with a ClauseRule
     ACCORDING_TO = "according-to"  # "according to X, …"
+    NOUN_CUE = "noun-cue"  # "the warning that …", "her offer to resign"
     COLON_LINE = "colon-line"  # "Trump: Cruz has to come a long way"
     TRANSCRIPT_TURN = "transcript-turn"  # "((Zara Kay)) So, I am 26 now."
     DIRECT_CUE_AFTER = "direct:cue-after"  # "“…,” Zelenskyy said"
