@@ -132,6 +132,7 @@ def test_ingest_needs_an_input(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "--feed" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # waits on feed timeouts (about 5 s)
 def test_watch_survives_a_down_feed_garbage_and_timeouts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

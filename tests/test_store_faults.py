@@ -263,6 +263,7 @@ def _stored(tmp_path: Path, folder: str = "store") -> tuple[Path, list[Document]
     return where / "q.db", docs
 
 
+@pytest.mark.slow  # waits on SQLite busy retries (about 3 s)
 def test_a_read_only_database_file_refuses_writes_and_still_answers_searches(
     tmp_path: Path,
 ) -> None:

@@ -191,6 +191,7 @@ def test_fetch_refuses_private_addresses(db: str, pipeline: Pipeline, site: Loca
     assert sum(site.hits.values()) == before
 
 
+@pytest.mark.slow  # waits on fetch timeouts (about 6 s)
 def test_fetch_adds_an_article_and_guards_redirects(
     tmp_path: Path, pipeline: Pipeline, site: LocalSite
 ) -> None:
