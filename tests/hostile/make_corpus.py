@@ -431,17 +431,6 @@ def materialise(out: Path, *, small_only: bool = False) -> list[Case]:
     return made
 
 
-def write(out: Path, *, small_only: bool = False) -> list[Case]:
-    out.mkdir(parents=True, exist_ok=True)
-    made = []
-    for case in CASES:
-        if small_only and case.big:
-            continue
-        case.make(out / case.name)
-        made.append(case)
-    return made
-
-
 def table(cases: list[Case]) -> str:
     rows = ["| case | input | expected |", "|---|---|---|"]
     for case in cases:
@@ -458,5 +447,5 @@ if __name__ == "__main__":
         sys.exit(0)
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    write(Path(sys.argv[1]), small_only="--small" in sys.argv)
+    materialise(Path(sys.argv[1]), small_only="--small" in sys.argv)
     print(table(CASES))
