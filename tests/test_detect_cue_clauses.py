@@ -3,6 +3,7 @@ the addressee, negation, kinds, and the clauses of verbs no lexicon lists."""
 
 from __future__ import annotations
 
+import pytest
 from detect_support import analyse, texts
 
 from quotetrace.detect import confidence
@@ -79,6 +80,25 @@ def test_called_for_takes_the_particle_into_the_cue(pipeline: Pipeline) -> None:
     assert texts(text, cand.cue) == ["called", "for"]
     assert texts(text, cand.content) == ["an inquiry to be opened into the deaths"]
     assert cand.label == "cue-clause:call-for"
+
+
+def test_called_for_a_noun_phrase_is_the_demand(pipeline: Pipeline) -> None:
+    text = "The senator called for an end to the war on drugs."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.cue) == ["called", "for"]
+    assert texts(text, cand.content) == ["an end to the war on drugs"]
+    assert cand.label == "cue-clause:call-for"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He called for calm.",  # one word: a gesture, not a stated demand
+        "The outbreak may call for containment measures like those for influenza.",  # no act yet
+    ],
+)
+def test_called_for_without_a_stated_demand_is_no_clause(pipeline: Pipeline, text: str) -> None:
+    assert pipeline.clauses.detect(analyse(pipeline, text)) == []
 
 
 def test_weak_cue_with_a_bare_object_is_no_clause(pipeline: Pipeline) -> None:

@@ -367,7 +367,7 @@ class CueClauseDetector:
         self, text: str, sent: ParsedSentence, tok: Token, lemma: str, children: list[Token]
     ) -> tuple[int, int] | None:
         """ "called for his death to be investigated", "called on Fox News to fire Griffin": the
-        infinitive clause is the content (an object alone, "called for calm", is no quote)."""
+        infinitive clause is the content; "called for a ceasefire": the object."""
         if lemma != "call":
             return None
         for c in children:
@@ -400,6 +400,19 @@ class CueClauseDetector:
             and any(g.lower == "to" and g.dep == "aux" for g in sent.children(c.i))
         ]
         if not inf:
+            if (
+                prep.lower == "for"
+                and pobj.lower not in NON_CONTENT_OBJECTS
+                and not any(c.tag == "MD" for c in children)  # "may call for": no act yet
+            ):
+                # "called for a ceasefire": a demand whose content is the noun phrase (annotated
+                # as speech in Wikinews and PolNeAR alike, unlike "asked for" or "pushed for");
+                # one word, "called for calm", stays a gesture, as for other noun-phrase objects
+                toks = sent.subtree(pobj.i)
+                span = span_of(toks)
+                if span is not None and len([t for t in toks if t.pos != "PUNCT"]) >= 2:
+                    return trim(text, *span)
+                return None
             return None
         if prep.lower == "on":
             toks = sent.subtree(inf[0].i)  # "called on X to act": X is the addressee
