@@ -201,3 +201,31 @@ def test_a_reporting_clause_in_brackets_splits_the_content(pipeline: Pipeline) -
     cand = one_clause(pipeline, text)
     assert texts(text, cand.content) == ["The new bridge", "will open in May"]
     assert cand.rule is ClauseRule.PARATAXIS
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Sean Conley issued a statement saying the president was well.", "Conley"),
+        (
+            "Tony Bobulinski held a press conference claiming Biden knew about the deals.",
+            "Bobulinski",
+        ),
+        ("The governor tweeted her reasoning saying the law protects every life.", "governor"),
+    ],
+)
+def test_participle_on_an_object_speaks_for_the_verbs_subject(
+    pipeline: Pipeline, text: str, speaker: str
+) -> None:
+    found = pipeline.clauses.detect(analyse(pipeline, text))
+    part = [c for c in found if texts(text, c.cue)[0].endswith("ing")]
+    assert len(part) == 1, [c.label for c in found]
+    assert texts(text, part[0].speaker)[0].endswith(speaker)
+
+
+def test_participle_on_a_person_object_keeps_that_person(pipeline: Pipeline) -> None:
+    text = "The newspaper quoted a senior official saying the talks had failed."
+    found = pipeline.clauses.detect(analyse(pipeline, text))
+    part = [c for c in found if texts(text, c.cue) == ["saying"]]
+    assert len(part) == 1
+    assert texts(text, part[0].speaker) == ["a senior official"]

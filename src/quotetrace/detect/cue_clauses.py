@@ -41,6 +41,8 @@ STANCE = lexicon.words("stance_verbs")
 FINDING_VERBS = lexicon.words("finding_verbs")
 FINDING_SUBJECTS = lexicon.words("finding_subjects")
 _SOURCE_NOUNS = lexicon.words("source_nouns")
+# What someone issued ("a statement", "a letter", "a press release"): it speaks for its issuer.
+_DOCUMENT_NOUNS = lexicon.words("document_nouns")
 NON_CONTENT_OBJECTS = frozenset(
     ["it", "this", "that", "so", "nothing", "something", "anything", "what", "which"]
 )
@@ -576,7 +578,7 @@ class CueClauseDetector:
             ):
                 return self.subject(sent, outer)
         current = tok
-        for _ in range(4):
+        for _ in range(6):
             children = sent.children(current.i)
             for c in children:
                 if c.dep in ("nsubj", "csubj"):
@@ -590,11 +592,34 @@ class CueClauseDetector:
                 return None  # agentless passive: "it was said"
             if current.dep in CLIMB_DEPS and current.head != current.i:
                 if current.dep == "relcl" or current.dep == "acl":
-                    return sent.tokens[current.head]
+                    owner = self._participle_owner(sent, current)
+                    if owner is None:
+                        return sent.tokens[current.head]
+                    current = owner
+                    continue
                 current = sent.tokens[current.head]
                 continue
             return None
         return None
+
+    def _participle_owner(self, sent: ParsedSentence, part: Token) -> Token | None:
+        """ "issued a statement saying …", "held a press conference claiming …": a participle
+        the parse hung on an object that cannot speak reports what the object's verb's subject
+        said, so the climb goes on from that verb (None: the participle's noun is the speaker,
+        as in "the minister, saying …" or "quoted an official saying …")."""
+        noun = sent.tokens[part.head]
+        if (
+            part.tag != "VBG"
+            or noun.dep not in ("dobj", "pobj", "dative")
+            or self._can_speak(noun)
+            and noun.lower not in _DOCUMENT_NOUNS
+            or noun.head == noun.i
+        ):
+            return None
+        verb = sent.tokens[noun.head]
+        if noun.dep == "pobj" and verb.head != verb.i:
+            verb = sent.tokens[verb.head]  # "a message on Twitter blaming": past the preposition
+        return verb if verb.pos in ("VERB", "AUX") else None
 
     def _can_speak(self, tok: Token) -> bool:
         """A person or a body: a pronoun, a named person or organisation, a person noun
