@@ -171,6 +171,22 @@ def test_ingest_command_force_and_cue_model_options(tmp_path: Path) -> None:
         assert store.counts()["quotes"] == 1
 
 
+def test_ingest_says_why_each_failed_article_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "good.txt").write_text("Ann Smith said that it rained.\n", encoding="utf-8")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    db = str(tmp_path / "q.db")
+    assert main(["ingest", str(tmp_path), "--db", db, "--no-progress"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert "quotetrace: empty: empty article" in err
+    assert any(line.startswith("quotetrace: image: binary file") for line in err)
+    assert "1 new" in err[-1] and "2 failed article(s)" in err[-1]
+    with Store.open(db) as store:
+        assert store.counts()["articles"] == 1
+
+
 def test_offsets_are_integers_and_spans_slice_the_text() -> None:
     with Store.open(":memory:") as store:
         text = "He said: \u201cNon\u00e9 \U0001f600 of this is true.\u201d"

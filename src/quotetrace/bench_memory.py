@@ -5,7 +5,8 @@ news text, each extracted in a fresh process, so that each peak is that article'
 order, repeated if needed); ``memory_by_size`` measures them. Each figure: the process's peak
 resident set after the model is loaded and one small article extracted (``baseline_mb``), its
 peak after the sized article (``peak_mb``), and the difference: what that article cost. The soft
-deadline is off for these runs, so that every size finishes.
+deadline is off for these runs and the character cap raised to the text, so that every size
+finishes.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _measure(text: str, queue: Any) -> None:
     from quotetrace.model import Article
     from quotetrace.pipeline import Pipeline
 
-    pipeline = Pipeline(limits=Limits(seconds=None))
+    pipeline = Pipeline(limits=Limits(seconds=None, chars=max(len(text), Limits.chars)))
     pipeline.process(Article(id="warm-up", text=_WARM_UP))
     baseline = _peak_mb()
     start = time.perf_counter()

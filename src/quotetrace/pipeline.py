@@ -240,6 +240,7 @@ class Pipeline:
         resolved = self.resolver(analysis, drafts, entity_index)
         self._deadline.check("speakers")
         ids = [f"q{i + 1}" for i in range(len(drafts))]
+        hedges: dict[Span, list[re.Match[str]]] = {}  # per sentence: one scan, however many quotes
         quotes = []
         for i, (draft, res) in enumerate(zip(drafts, resolved, strict=True)):
             cand = draft.cand
@@ -254,7 +255,7 @@ class Pipeline:
                     addressee=res.addressee,
                     parent=ids[draft.parent] if draft.parent is not None else None,
                     hedge=self._find_hedge(
-                        text, cand.sentence, cand.content, cand.cue_lemma, cand.cue
+                        text, cand.sentence, cand.content, cand.cue_lemma, cand.cue, hedges
                     ),
                     kind=cand.kind,  # type: ignore[arg-type]
                     confidence=res.confidence,
@@ -326,14 +327,24 @@ class Pipeline:
         content: tuple[Span, ...],
         cue_lemma: str | None,
         cue: tuple[Span, ...],
+        cache: dict[Span, list[re.Match[str]]],
     ) -> str | None:
+        """The first hedge word of the sentence outside the quote's own words, if any."""
         if sentence is None:
             return None
-        start, end = sentence
+        matches = cache.get(sentence)
+        if matches is None:
+            matches = cache[sentence] = list(self._hedge.finditer(text, *sentence))
         span = hull(content)
-        for match in self._hedge.finditer(text, start, end):
-            if not (span[0] <= match.start() < span[1]):
-                return match.group(1).lower()
+        # the first match starting before the quote, else the first starting at or after its end
+        match: re.Match[str] | None
+        if matches and not (span[0] <= matches[0].start() < span[1]):
+            match = matches[0]
+        else:
+            after = bisect.bisect_left(matches, span[1], key=lambda m: m.start())
+            match = matches[after] if after < len(matches) else None
+        if match is not None:
+            return match.group(1).lower()
         if cue_lemma in ("claim", "allege") and cue:
             return text[cue[0][0] : cue[0][1]].lower()
         return None

@@ -32,7 +32,7 @@ from quotetrace.cli.fetch import add_fetch_arguments, web_source
 from quotetrace.errors import InputError, StoreError
 from quotetrace.exports import FORMATS
 from quotetrace.model import Article, Failure
-from quotetrace.progress import progress
+from quotetrace.progress import progress, say
 from quotetrace.store.bench import format_timings, generate_store, time_queries
 from quotetrace.store.files import DEFAULT_DB, open_existing
 from quotetrace.store.inputs import iter_inputs
@@ -184,6 +184,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         for doc in docs:
             outcome = store.ingest_document(doc, run_id=run_id, force=args.force)
             tally[outcome] += 1
+            if outcome == "failed":  # stored in the failures table too; the reason, now
+                say(f"quotetrace: {doc.article.id}: {doc.error}", bar=show)
             if web is not None and outcome != "failed":
                 for record in web.stored_ok(doc.article.id):
                     remember(store.conn, record)
