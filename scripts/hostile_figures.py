@@ -6,8 +6,9 @@ Each case runs in a process of its own, as a user would run it: `quotetrace extr
 cases: `quotetrace ingest FILE` into a new store), with no flag beyond the defaults. The figures
 are those of that whole process, loading the model included: wall seconds, CPU seconds (user and
 system) and peak resident memory (the kernel's high-water mark, from `os.wait4`). The outcome is
-what the output says: `result` or the first error line. The table is what README's Reliability
-section shows; the last line sums up the slowest and the largest case.
+what the output says, `result` or the first error line, checked against the case's expected one.
+The table is what README's Reliability section shows; the last line sums up (exit 1 if a case
+did not end as expected).
 """
 
 from __future__ import annotations
@@ -79,14 +80,26 @@ def outcome(case: Case, out: Path, stderr: str) -> str:
     return ("error: " + failed[0]) if failed else "result"
 
 
+def as_expected(f: Figures) -> bool:
+    if f.case.outcome == "ok":
+        return f.outcome == "result"
+    return f.outcome.startswith("error: ") and f.case.outcome[len("error:") :] in f.outcome
+
+
 def table(rows: list[Figures]) -> str:
-    lines = ["| case | seconds | CPU s | peak MB | outcome |", "|---|---|---|---|---|"]
+    lines = [
+        "| case | input | expected | got | seconds | CPU s | peak MB |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for f in rows:
         name = os.fsencode(f.case.name).decode("utf-8", "backslashreplace")
         name = name if len(name) < 40 else name[:12] + "…" + name[-8:]
-        said = f.outcome if len(f.outcome) <= 70 else f.outcome[:67] + "…"
-        said = said.replace("|", "\\|")
-        lines.append(f"| `{name}` | {f.seconds:.1f} | {f.cpu:.1f} | {f.peak_mb:,.0f} | {said} |")
+        expected = "result" if f.case.outcome == "ok" else "error: " + f.case.outcome[6:]
+        got = "as expected" if as_expected(f) else f.outcome[:70].replace("|", "\\|")
+        lines.append(
+            f"| `{name}` | {f.case.what} | {expected} | {got} | {f.seconds:.1f} | {f.cpu:.1f} "
+            f"| {f.peak_mb:,.0f} |"
+        )
     return "\n".join(lines)
 
 
@@ -107,12 +120,13 @@ def main(argv: list[str] | None = None) -> int:
     slowest = max(rows, key=lambda f: f.seconds)
     largest = max(rows, key=lambda f: f.peak_mb)
     crashed = [f.case.name for f in rows if f.outcome == "TRACEBACK"]
+    passed = sum(as_expected(f) for f in rows)
     print(
-        f"\n{len(rows)} cases; slowest {slowest.case.name} {slowest.seconds:.1f} s "
-        f"({slowest.cpu:.1f} CPU s); largest {largest.case.name} {largest.peak_mb:,.0f} MB; "
-        f"tracebacks: {len(crashed)}"
+        f"\n{len(rows)} cases, {passed} as expected; slowest {slowest.case.name} "
+        f"{slowest.seconds:.1f} s ({slowest.cpu:.1f} CPU s); largest {largest.case.name} "
+        f"{largest.peak_mb:,.0f} MB; tracebacks: {len(crashed)}"
     )
-    return 1 if crashed else 0
+    return 0 if passed == len(rows) else 1
 
 
 if __name__ == "__main__":

@@ -18,13 +18,3 @@ def progress(
 
     bar: Iterable[T] = tqdm(items, desc=desc, unit="doc", total=total, file=sys.stderr, leave=False)
     return bar
-
-
-def say(message: str, *, bar: bool) -> None:
-    """One line on stderr; through tqdm while a bar is drawn, so the bar stays whole."""
-    if bar:
-        from tqdm import tqdm
-
-        tqdm.write(message, file=sys.stderr)
-    else:
-        print(message, file=sys.stderr)

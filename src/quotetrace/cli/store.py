@@ -32,7 +32,7 @@ from quotetrace.cli.fetch import add_fetch_arguments, web_source
 from quotetrace.errors import InputError, StoreError
 from quotetrace.exports import FORMATS
 from quotetrace.model import Article, Failure
-from quotetrace.progress import progress, say
+from quotetrace.progress import progress
 from quotetrace.store.bench import format_timings, generate_store, time_queries
 from quotetrace.store.files import DEFAULT_DB, open_existing
 from quotetrace.store.inputs import iter_inputs
@@ -132,6 +132,16 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
     add_limit_arguments(parser)
 
 
+def _say(message: str, *, bar: bool) -> None:
+    """One line on stderr; through tqdm while a bar is drawn, so the bar stays whole."""
+    if bar:
+        from tqdm import tqdm
+
+        tqdm.write(message, file=sys.stderr)
+    else:
+        print(message, file=sys.stderr)
+
+
 def run_ingest(args: argparse.Namespace) -> int:
     from quotetrace.fetch.sources import is_url, load_pages, remember
     from quotetrace.fetch.watch import web_summary
@@ -185,7 +195,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             outcome = store.ingest_document(doc, run_id=run_id, force=args.force)
             tally[outcome] += 1
             if outcome == "failed":  # stored in the failures table too; the reason, now
-                say(f"quotetrace: {doc.article.id}: {doc.error}", bar=show)
+                _say(f"quotetrace: {doc.article.id}: {doc.error}", bar=show)
             if web is not None and outcome != "failed":
                 for record in web.stored_ok(doc.article.id):
                     remember(store.conn, record)
