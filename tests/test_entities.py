@@ -183,3 +183,21 @@ def test_post_nominal_letters_are_not_part_of_a_name() -> None:
         "prison, and then the local member Ann Lee MP spoke to the waiting reporters outside."
     )
     assert "Durham Hall" in names and "Ann Lee" in names
+
+
+def test_descriptors_are_whole_words_of_the_same_sentence_and_heads_are_kept() -> None:
+    text = (
+        "On Thursday, French President Emmanuel Macron spoke. The man died, the government "
+        "announced yesterday.  Ali Rabiei left. The city's fire chief Ana Ortiz came."
+    )
+    index = EntityFinder(load())(text, [])
+    by_name = {e.name: e.id for e in index.entities}
+    macron = by_name["Emmanuel Macron"]
+    assert "president" in index.descriptors[macron]
+    assert "resident" not in index.descriptors[macron]  # not a word cut out of "President"
+    assert index.descriptor_heads[macron] == frozenset({"president"})
+    # "yesterday." ends the sentence before the name: nothing there describes it
+    assert index.descriptors[by_name["Ali Rabiei"]] == frozenset()
+    ortiz = by_name["Ana Ortiz"]
+    assert {"fire", "chief"} <= index.descriptors[ortiz]
+    assert index.descriptor_heads[ortiz] == frozenset({"chief"})  # "fire" only modifies it

@@ -34,7 +34,9 @@ _NAME_POSSESSIVES = lexicon.words("possessive_name_words")
 _COMPANY_SUFFIXES = lexicon.words("company_suffixes")
 _POST_NOMINALS = lexicon.words("post_nominals")
 _STOP_FIRST = lexicon.words("name_stop_first")
-_LOWER_CONTEXT = re.compile(r"((?:[a-z][\w.-]*\s+){1,3})$")
+# whole lowercase words only (not the "resident" of "President Macron"), and none ending a
+# sentence ("the government announced yesterday.  Mir-Mohammadi")
+_LOWER_CONTEXT = re.compile(r"(?<![\w’'.-])((?:[a-z](?:[\w.-]*[\w-])?\s+){1,3})$")
 # "World Health Organization (WHO)": a defined abbreviation
 _ABBREVIATION = re.compile(r"(?<!\()\(([A-Z][A-Z&]{1,6}s?)\)(?!\))")  # not "((WN))" labels
 _NAME_LINK_WORDS = frozenset("of on for and the de du des la del".split())
@@ -136,6 +138,7 @@ class _Cluster:
     label: str
     mentions: list[Span] = field(default_factory=list)
     descriptors: set[str] = field(default_factory=set)
+    heads: set[str] = field(default_factory=set)  # the descriptor word right before the name
     person_votes: int = 0
 
 
@@ -161,6 +164,9 @@ class EntityIndex:
     by_offset: tuple[tuple[int, int, str], ...]  # (start, end, entity id), sorted
     # names the recogniser called organisations that may be people ("Lopez"): people once they speak
     maybe_persons: frozenset[str] = frozenset()
+    # entity id -> the descriptor words written right before a name: the heads of its
+    # descriptions ("spokesman" of "government spokesman Ali Rabiei", not "government")
+    descriptor_heads: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def at(self, start: int, end: int) -> Entity | None:
         """The entity named at the head of ``text[start:end]``: English noun phrases end in their
@@ -390,6 +396,11 @@ class EntityFinder:
                 lookup.add(target)
             target.mentions.append((start, end))
             target.descriptors.update(desc)
+            if desc:
+                target.heads.add(desc[-1])
+                linked = next((k for k, w in enumerate(desc) if w in ("of", "for", "at")), 0)
+                if linked:
+                    target.heads.add(desc[linked - 1])  # "President of Argentina Alberto …"
             if label == "PERSON" or any(d in self.lex.titles for d in desc):
                 target.person_votes += 1
             if target.label in ("UNKNOWN", "") and label:
@@ -398,6 +409,7 @@ class EntityFinder:
         clusters.sort(key=lambda c: min(c.mentions))
         entities = []
         descriptors: dict[str, frozenset[str]] = {}
+        heads: dict[str, frozenset[str]] = {}
         persons = set()
         maybe_persons = set()
         offsets: list[tuple[int, int, str]] = []
@@ -408,6 +420,7 @@ class EntityFinder:
                 Entity(ident, " ".join(cluster.tokens), tuple(sorted(cluster.mentions)), label)
             )
             descriptors[ident] = frozenset(cluster.descriptors)
+            heads[ident] = frozenset(cluster.heads)
             if label in ("PERSON", "UNKNOWN"):
                 persons.add(ident)
             elif label == "ORG" and _could_be_person(cluster.tokens):
@@ -419,6 +432,7 @@ class EntityFinder:
             frozenset(persons),
             tuple(sorted(offsets)),
             frozenset(maybe_persons),
+            heads,
         )
 
     def _plausible_single(self, text: str, start: int, word: str) -> bool:

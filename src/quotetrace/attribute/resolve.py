@@ -372,7 +372,10 @@ class Resolver:
             if s >= pos:
                 break
             desc = state.entities.descriptors.get(ident, frozenset())
-            if head in desc and all(w in desc for w in content[:-1] if w not in self.lex.titles):
+            heads = state.entities.descriptor_heads.get(ident, frozenset())
+            # the head must head a description ("the government" is not "government spokesman
+            # Ali Rabiei"); the other words may be anywhere in front of the name
+            if head in heads and all(w in desc for w in content[:-1] if w not in self.lex.titles):
                 best = ident
         return best
 
