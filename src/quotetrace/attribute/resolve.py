@@ -301,6 +301,13 @@ class Resolver:
             ent = state.entities.by_name_words(words)
             if ent is not None:
                 return Party(mention, ent.name, ent.id)
+        named = state.appositive_name(start, end)
+        if named is None and _is_description(state.text, (start, end)):
+            named = _appositive_closed(state, end)
+        if named is not None:
+            # "the El Paso mayor, Dee Margo,", "a geostrategy expert and former official, Avinoam
+            # Idan,": the parse sets the name beside the description that it names
+            return Party(mention, named.name, named.id)
         described = self._description(state, state.text[start:head_end], start)
         if described is not None:
             found = state.entities.get(described)
@@ -469,6 +476,20 @@ def _appositive_after(state: _State, end: int) -> Entity | None:
     return state.entities.get(found[2])
 
 
+def _appositive_closed(state: _State, end: int) -> Entity | None:
+    """A person's name set off by commas right after a description: "According to the El Paso
+    mayor, Dee Margo, during the weekend" (the closing comma tells it from a list)."""
+    if state.text[end : end + 2] != ", ":
+        return None
+    found = next(
+        (m for m in state.entities.starting_in(end + 2, end + 3) if m[2] in state.persons),
+        None,
+    )
+    if found is None or state.text[found[1] : found[1] + 1] != ",":
+        return None
+    return state.entities.get(found[2])
+
+
 def _is_description(text: str, span: Span) -> bool:
     """Is the mention a description (its head a common noun: "The mayor of London")?"""
     surface = text[span[0] : span[1]]
@@ -555,6 +576,34 @@ class _State:
         for s, e, _i in self.entities.starting_in(stop - self.entities.longest_mention, stop):
             if e == stop:
                 return (s, e)
+        return None
+
+    def appositive_name(self, start: int, end: int) -> Entity | None:
+        """The person or organisation the parse writes as an appositive of the mention
+        ``text[start:end]`` (or of a conjunct of its head) after it: "the El Paso mayor, Dee
+        Margo,"."""
+        k = bisect.bisect_right([p.start for p in self.parsed], start) - 1
+        if k < 0 or end > self.parsed[k].end:
+            return None
+        sent = self.parsed[k]
+        inside = [t for t in sent.tokens if start <= t.start and t.end <= end]
+        heads = [t for t in inside if not start <= sent.tokens[t.head].start < end or t.head == t.i]
+        if len(heads) != 1 or heads[0].pos != "NOUN":
+            return None
+        holders = {heads[0].i} | {t.i for t in sent.children(heads[0].i) if t.dep == "conj"}
+        reach = self.entities.longest_mention
+        for tok in sent.tokens:
+            if (
+                tok.dep != "appos"
+                or tok.head not in holders
+                or tok.start < end
+                or tok.pos != "PROPN"
+            ):
+                continue
+            for _s, e, ident in self.entities.starting_in(tok.start - reach, tok.end):
+                ent = self.entities.get(ident)
+                if e > tok.start and ent is not None and ent.label in ("PERSON", "ORG", "UNKNOWN"):
+                    return ent
         return None
 
     def sentence_index(self, pos: int) -> int:
