@@ -82,7 +82,10 @@ def merge(
             continue
         kept.append(cand)
     direct_spans = [(hull(c.content), c) for c in kept]
-    direct_cues = {c.cue for c in kept if c.cue}
+    direct_cues: dict[tuple[tuple[int, int], ...], list[tuple[int, int]]] = {}
+    for c in kept:
+        if c.cue:
+            direct_cues.setdefault(c.cue, []).append(hull(c.content))
     marked_outer = [q.outer for q in marked]
     # indexes, so that each clause meets only the spans near it (near-linear, not quadratic)
     direct_index = IntervalIndex([ds for ds, _ in direct_spans])
@@ -108,7 +111,16 @@ def merge(
         # outside the marks makes it mixed; elsewhere "that "…"" is still the direct quote
         least = 0 if cand.rule is ClauseRule.OBJECT_COMPLEMENT else 2
         is_mixed = bool(inside) and _outside_words(text, span, inside) > least
-        if cand.cue and cand.cue in direct_cues and not is_mixed:
+        if (
+            cand.cue
+            and cand.cue in direct_cues
+            and not is_mixed
+            and not (
+                cand.rule is ClauseRule.CCOMP
+                and span[0] > cand.cue[-1][1]
+                and not any(_touches(span, q) for q in direct_cues[cand.cue])
+            )
+        ):
             continue  # the clause that attributes a direct quote is its evidence, not a new quote
         holders = direct_index.containing(cand.cue[0]) if cand.cue else []
         holder = direct_spans[holders[0]][1] if holders else None
@@ -173,6 +185,14 @@ def merge(
     finals = [d for i, d in enumerate(kept) if i not in absorbed] + unique + list(turns)
     finals.sort(key=lambda c: (c.start, -c.end))
     return _nest(finals, marked)
+
+
+def _touches(span: tuple[int, int], quote: tuple[int, int]) -> bool:
+    """Does the clause's content reach the direct quote (with its marks and a little space)?
+    'Trump called it "fake news" and said he would …': "said" may have been given the quoted
+    words as their cue, but a complement clause after it that does not reach them is a quote of
+    its own."""
+    return span[0] <= quote[1] + 3 and quote[0] <= span[1] + 3
 
 
 def _holds(span: tuple[int, int], quote: MarkedQuote) -> bool:
