@@ -101,6 +101,43 @@ def test_called_for_without_a_stated_demand_is_no_clause(pipeline: Pipeline, tex
     assert pipeline.clauses.detect(analyse(pipeline, text)) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "The senator vowed to build a wall on the border.",
+            "vowed",
+            "to build a wall on the border",
+        ),
+        (
+            "Azerbaijan claimed to have killed 2,300 soldiers.",
+            "claimed",
+            "to have killed 2,300 soldiers",
+        ),
+        ("She threatened to sue the newspaper.", "threatened", "to sue the newspaper"),
+    ],
+)
+def test_claim_or_commissive_with_an_infinitive_is_its_content(
+    pipeline: Pipeline, text: str, cue: str, content: str
+) -> None:
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.cue) == [cue]
+    assert texts(text, cand.content) == [content]
+    assert cand.rule is ClauseRule.XCOMP
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He is not nearly as rich as he claims to be.",  # nothing said beyond the verb
+        "The company could threaten to close the plant.",  # a possibility, no act
+        "The council agreed to close the plant.",  # an act, not speech
+    ],
+)
+def test_infinitive_without_a_stated_claim_is_no_clause(pipeline: Pipeline, text: str) -> None:
+    assert pipeline.clauses.detect(analyse(pipeline, text)) == []
+
+
 def test_weak_cue_with_a_bare_object_is_no_clause(pipeline: Pipeline) -> None:
     assert pipeline.clauses.detect(analyse(pipeline, "He added a new chapter to the book.")) == []
 

@@ -25,6 +25,8 @@ ADDRESSEE_OBJECT = lexicon.words("addressee_object_verbs")
 # Verbs whose object is the addressee only when an infinitive follows ("requested Trump to act",
 # "directed six committees to proceed"); "requested a meeting" has no addressee.
 DIRECTIVE_OBJECT = lexicon.words("directive_object_verbs")
+# Verbs whose "to" infinitive is the content ("vowed to build a wall", "claimed to have won").
+INFINITIVE_CONTENT = lexicon.words("infinitive_content_verbs")
 # Verbs whose noun-phrase object is the content ("denied the claims").
 NP_CONTENT = lexicon.words("np_content_verbs")
 # Verbs whose object is followed by the content ("accused him of lying", "called it a sham").
@@ -47,6 +49,8 @@ NON_CONTENT_OBJECTS = frozenset(
     ["it", "this", "that", "so", "nothing", "something", "anything", "what", "which"]
 )
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+# Modals of mere possibility: "may call for", "could threaten to" report no act.
+_MAYBE = frozenset(["may", "might", "could"])
 CLIMB_DEPS = ("advcl", "xcomp", "conj", "acl", "pcomp", "ccomp", "relcl")
 
 
@@ -221,6 +225,19 @@ class CueClauseDetector:
             toks = sent.subtree(xcomps[0].i)
             span = span_of(toks)
             if span is not None:
+                return trim(text, *span), span, ClauseRule.XCOMP
+        if (
+            lemma in INFINITIVE_CONTENT
+            and xcomps
+            and not objs
+            and any(c.dep == "aux" and c.lower == "to" for c in sent.children(xcomps[0].i))
+            and not any(c.lower in _MAYBE for c in children)
+        ):
+            # "vowed to build a wall", "claimed to have killed 2,300 soldiers"; not "as rich as
+            # he claims to be" (nothing said beyond the verb) nor "could threaten to" (no act)
+            toks = sent.subtree(xcomps[0].i)
+            span = span_of(toks)
+            if span is not None and len([t for t in toks if t.pos != "PUNCT"]) >= 3:
                 return trim(text, *span), span, ClauseRule.XCOMP
         if open_cue and xcomps and sent.tokens[xcomps[0].i - 1].lower == "to":
             # "pledged to cut taxes", "wants to meet": the infinitive
@@ -405,7 +422,7 @@ class CueClauseDetector:
             if (
                 prep.lower == "for"
                 and pobj.lower not in NON_CONTENT_OBJECTS
-                and not any(c.tag == "MD" for c in children)  # "may call for": no act yet
+                and not any(c.lower in _MAYBE for c in children)  # "may call for": no act yet
             ):
                 # "called for a ceasefire": a demand whose content is the noun phrase (annotated
                 # as speech in Wikinews and PolNeAR alike, unlike "asked for" or "pushed for");
