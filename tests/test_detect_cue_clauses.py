@@ -266,3 +266,30 @@ def test_participle_on_a_person_object_keeps_that_person(pipeline: Pipeline) -> 
     part = [c for c in found if texts(text, c.cue) == ["saying"]]
     assert len(part) == 1
     assert texts(text, part[0].speaker) == ["a senior official"]
+
+
+def test_cue_parsed_as_a_modifier_of_the_reported_subject(pipeline: Pipeline) -> None:
+    text = "When asked about climate change, Trump claimed carbon emissions have been lower."
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.cue) == ["claimed"]
+    assert texts(text, cand.content) == ["carbon emissions have been lower"]
+    assert texts(text, cand.speaker) == ["Trump"]
+
+
+def test_reported_subject_parsed_as_the_cues_object(pipeline: Pipeline) -> None:
+    text = (
+        "The National Hurricane Center reported Hurricane Dorian in the Caribbean had"
+        " strengthened into a Category 5 hurricane."
+    )
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.content) == [
+        "Hurricane Dorian in the Caribbean had strengthened into a Category 5 hurricane"
+    ]
+
+
+def test_object_then_a_clause_of_its_own_is_no_complement(pipeline: Pipeline) -> None:
+    text = "Reuters reported the attack when it happened."
+    assert [texts(text, c.content) for c in pipeline.clauses.detect(analyse(pipeline, text))] in (
+        [],
+        [["the attack"]],
+    )

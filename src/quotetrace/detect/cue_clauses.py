@@ -190,12 +190,17 @@ class CueClauseDetector:
         ]
         if comps:
             comp = comps[0]
-            return (
-                self._clause_span(text, sent, comp, tok),
-                self._full_span(text, sent, comp),
-                ClauseRule.CCOMP,
-            )
+            clause = self._clause_span(text, sent, comp, tok)
+            lost = self._object_subject(sent, tok, lemma, children, comp)
+            if clause is not None and lost is not None:
+                # "reported Hurricane Dorian had strengthened": the subject parsed as the object
+                return (lost.start, clause[1]), (lost.start, clause[1]), ClauseRule.CCOMP
+            return clause, self._full_span(text, sent, comp), ClauseRule.CCOMP
         misparsed = self._misparsed_complement(text, sent, tok)
+        if misparsed is None:
+            misparsed = self._misparsed_subject(text, sent, tok, children)
+        if misparsed is None:
+            misparsed = self._misparsed_object(text, sent, tok, children)
         if misparsed is not None:
             return misparsed, misparsed, ClauseRule.CCOMP
         called = self._call_for(text, sent, tok, lemma, children)
@@ -380,6 +385,76 @@ class CueClauseDetector:
         ):
             return None  # "the plan announced on Tuesday was withdrawn": a true participle
         span = span_of(rest)
+        return trim(text, *span) if span else None
+
+    def _misparsed_subject(
+        self, text: str, sent: ParsedSentence, tok: Token, children: list[Token]
+    ) -> tuple[int, int] | None:
+        """ "Trump claimed carbon emissions have been lower": the parse made the cue, with its
+        own subject, a modifier of the reported clause's subject; the content is that clause
+        from the word after the cue."""
+        if tok.dep not in ("amod", "compound") or tok.tag not in ("VBD", "VBZ", "VBP"):
+            return None
+        if not any(c.dep == "nsubj" and c.i < tok.i for c in children):
+            return None
+        noun = sent.tokens[tok.head]
+        if noun.i <= tok.i or noun.dep not in ("nsubj", "nsubjpass"):
+            return None
+        verb = sent.tokens[noun.head]
+        if verb.i <= noun.i or verb.pos not in ("VERB", "AUX"):
+            return None
+        rest = [t for t in sent.subtree(verb.i) if t.i > tok.i]
+        if len([t for t in rest if t.pos != "PUNCT"]) < 3:
+            return None
+        span = span_of(rest)
+        return trim(text, *span) if span else None
+
+    def _object_subject(
+        self, sent: ParsedSentence, tok: Token, lemma: str, children: list[Token], comp: Token
+    ) -> Token | None:
+        """The first word of the cue's object when it is really the subject of the complement
+        clause after it, which has none ("reported Hurricane Dorian had strengthened"); None
+        when the object is the addressee ("told reporters …") or the clause has a subject."""
+        if lemma in ADDRESSEE_OBJECT or comp.i < tok.i:
+            return None
+        inner = sent.children(comp.i)
+        if any(c.dep in (*SUBJECT_DEPS, "mark", "expl") for c in inner):
+            return None
+        if comp.tag not in ("VBD", "VBZ", "VBP") and not any(
+            c.dep in ("aux", "auxpass") and c.tag != "TO" for c in inner
+        ):
+            return None  # a finite clause only: not "reported the ship sinking"
+        obj = next((c for c in children if c.dep == "dobj" and tok.i < c.i < comp.i), None)
+        if obj is None or obj.pos == "PRON":
+            return None
+        return sent.subtree(obj.i)[0]
+
+    def _misparsed_object(
+        self, text: str, sent: ParsedSentence, tok: Token, children: list[Token]
+    ) -> tuple[int, int] | None:
+        """ "The NHC reported Hurricane Dorian had strengthened": the parse made the reported
+        clause's subject the cue's object and its verb a subjectless adverbial clause; object
+        and that clause are the content."""
+        objs = [c for c in children if c.dep == "dobj" and c.i > tok.i]
+        if not objs or self.lex.cue_kind.get(self.lex.cue_form.get(tok.lower, "")) is None:
+            return None
+        obj = objs[0]
+        clause = next(
+            (c for c in children if c.dep in ("advcl", "conj") and c.i > obj.i),
+            None,
+        )
+        if clause is None or clause.tag not in ("VBD", "VBZ", "VBP", "VBN"):
+            return None
+        inner = sent.children(clause.i)
+        if any(c.dep in (*SUBJECT_DEPS, "mark", "expl") for c in inner):
+            return None  # a clause of its own ("reported it and left", "… when it hit")
+        if clause.tag == "VBN" and not any(c.dep in ("aux", "auxpass") for c in inner):
+            return None  # "reported the attack, backed by video": a participle
+        between = sent.tokens[max(t.i for t in sent.subtree(obj.i)) + 1 : clause.i]
+        if any(t.text in (",", ";", ":") or t.pos in ("CCONJ", "VERB") for t in between):
+            return None
+        toks = [*sent.subtree(obj.i), *between, *sent.subtree(clause.i)]
+        span = span_of(toks)
         return trim(text, *span) if span else None
 
     def _call_for(
