@@ -125,7 +125,15 @@ class Resolver:
             conf = cand.confidence
             speaker: Party | None = None
             inherited_cue: tuple[Span, ...] = ()
-            if cand.speaker:
+            answerer = (
+                _interviewee(drafts, out, draft.parent)
+                if draft.parent is not None and _is_you(text, cand.speaker)
+                else None
+            )
+            if answerer is not None:
+                # "((WN)) On your website you wrote '…'": "you" is whoever answers the question
+                speaker = Party(cand.speaker, answerer.name, answerer.entity)
+            elif cand.speaker:
                 speaker = self._resolve(state, cand.speaker, parent, enclosing, cand.speaker_anchor)
                 if cand.evidence is Evidence.TRANSCRIPT_TURN and cand.speaker_name_hint:
                     # an interviewer's label ("((WN))" is Wikinews) names no one in the text
@@ -142,8 +150,10 @@ class Resolver:
             else:
                 speaker, inherited_cue = self._from_context(state, drafts, out, i)
                 conf *= confidence.SPEAKER_FROM_CONTEXT if speaker else 1.0
-            if (self.ranker is not None or self.collected is not None) and not (
-                cand.evidence is Evidence.TRANSCRIPT_TURN and cand.speaker_name_hint
+            if (
+                (self.ranker is not None or self.collected is not None)
+                and answerer is None
+                and not (cand.evidence is Evidence.TRANSCRIPT_TURN and cand.speaker_name_hint)
             ):
                 previous = next(
                     (
@@ -488,6 +498,27 @@ def _appositive_closed(state: _State, end: int) -> Entity | None:
     if found is None or state.text[found[1] : found[1] + 1] != ",":
         return None
     return state.entities.get(found[2])
+
+
+def _is_you(text: str, mention: Spans) -> bool:
+    return len(mention) == 1 and text[mention[0][0] : mention[0][1]].lower() == "you"
+
+
+def _interviewee(drafts: Sequence[Draft], done: Mapping[int, Resolved], turn: int) -> Party | None:
+    """Who answers the interviewer's turn ``turn``: the speaker of the next labelled turn, when
+    ``turn`` is an interviewer's ("((WN))", named by the label, not by the text)."""
+    asked = drafts[turn].cand
+    if asked.evidence is not Evidence.TRANSCRIPT_TURN or not asked.speaker_name_hint:
+        return None
+    for j in range(turn + 1, len(drafts)):
+        cand = drafts[j].cand
+        if cand.evidence is not Evidence.TRANSCRIPT_TURN or drafts[j].parent is not None:
+            continue
+        if cand.speaker_name_hint:
+            return None  # another question before any answer
+        answer = done.get(j)
+        return answer.speaker if answer is not None and answer.speaker is not None else None
+    return None
 
 
 def _is_description(text: str, span: Span) -> bool:
