@@ -201,3 +201,12 @@ def test_descriptors_are_whole_words_of_the_same_sentence_and_heads_are_kept() -
     ortiz = by_name["Ana Ortiz"]
     assert {"fire", "chief"} <= index.descriptors[ortiz]
     assert index.descriptor_heads[ortiz] == frozenset({"chief"})  # "fire" only modifies it
+
+
+def test_the_first_of_two_surnames_joins_the_one_full_name_holding_it() -> None:
+    names = _names(
+        "The governor, Wanda Vázquez Garced, took office on Friday. Yesterday, Vázquez said "
+        "little, and her aide Luis Marín left."
+    )
+    assert names["Wanda Vázquez Garced"] == ["Wanda Vázquez Garced", "Vázquez"]
+    assert "Vázquez" not in names

@@ -148,10 +148,14 @@ class _ClusterLookup:
     def __init__(self) -> None:
         self.by_last: dict[str, list[_Cluster]] = {}
         self.by_first: dict[str, list[_Cluster]] = {}
+        self.by_middle: dict[str, list[_Cluster]] = {}  # "Rosselló" of "Ricardo Rosselló Nevares"
 
     def add(self, cluster: _Cluster) -> None:
         self.by_last.setdefault(cluster.tokens[-1].lower(), []).append(cluster)
         self.by_first.setdefault(cluster.tokens[0].lower(), []).append(cluster)
+        for token in cluster.tokens[1:-1]:
+            if token[:1].isupper():
+                self.by_middle.setdefault(token.lower(), []).append(cluster)
 
 
 @dataclass(frozen=True)
@@ -496,4 +500,14 @@ class EntityFinder:
                 for c in lookup.by_first.get(full.lower(), ()):
                     if len(c.tokens) > 1:
                         return c
+            if label in ("", "PERSON", "ORG"):  # the small model calls many surnames ORG
+                # the first of two surnames ("Rosselló" of "Ricardo Rosselló Nevares", "López"
+                # of "Andrés Manuel López Obrador"), when one person's name holds it
+                middles = [
+                    c
+                    for c in lookup.by_middle.get(last, ())
+                    if c.label in ("PERSON", "UNKNOWN") or c.person_votes
+                ]
+                if len(middles) == 1:
+                    return middles[0]
         return None
