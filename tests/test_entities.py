@@ -210,3 +210,13 @@ def test_the_first_of_two_surnames_joins_the_one_full_name_holding_it() -> None:
     )
     assert names["Wanda Vázquez Garced"] == ["Wanda Vázquez Garced", "Vázquez"]
     assert "Vázquez" not in names
+
+
+def test_a_lone_capital_after_a_name_is_an_initial_surname() -> None:
+    text = (
+        "Hours later, Sergey M, one of the maintainers, said it was back. Wikinews wrote to "
+        "Sergey M\u2024, and Sergey said no. Reporters asked, and I said A later."
+    )
+    names = _names(text)
+    assert names["Sergey M"] == ["Sergey M", "Sergey M", "Sergey"]
+    assert not any(name.endswith((" I", " A")) for name in names)

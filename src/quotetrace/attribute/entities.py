@@ -21,8 +21,10 @@ from quotetrace.lexicon import Lexicons
 from quotetrace.model import Entity, Span
 from quotetrace.nlp import ParsedSentence
 
+# a name word; a lone capital (not "I" or "A") is an initial kept for privacy: "Sergey M", "Stefan W"
 _NAME_WORD = (
-    r"(?:(?:[A-Z]\.){2,}|(?:al-|el-|ad-|as-)?[A-Z][\w’'-]*\w(?:\.com|\.org|\.net)?|[A-Z]\.)"
+    r"(?:(?:[A-Z]\.){2,}|(?:al-|el-|ad-|as-)?[A-Z][\w’'-]*\w(?:\.com|\.org|\.net)?|[A-Z]\."
+    r"|[B-HJ-Z](?![\w’'.&-]))"
 )
 _PARTICLES = "|".join(lexicon.entries("name_particles"))  # "von der Leyen", "bin Salman"
 _NAME_RUN = re.compile(
