@@ -184,6 +184,8 @@ class Resolver:
                     if best.name is not None or speaker is None:
                         speaker = best
                     conf = min(conf, probability)
+            if speaker is not None and cand.speaker and speaker.mention == tuple(cand.speaker):
+                speaker = self._with_conjuncts(state, speaker)
             addressee: Party | None = None
             if cand.addressee:
                 # "told me": "me" is the speaker of the enclosing quote
@@ -333,6 +335,24 @@ class Resolver:
             # organisation that spoke (or was the subject) just before
             return Party(mention, found.name, found.id)
         return Party(mention, _ARTICLE.sub("", surface.strip()) or None, None)
+
+    def _with_conjuncts(self, state: _State, speaker: Party) -> Party:
+        """The speaker with the names the parse coordinates with it: "Biden and Sanders
+        announced" is Joe Biden and Bernie Sanders, "Trump and his supporters claimed" both."""
+        start, end = speaker.mention[-1]
+        spans = state.conjuncts(start, end)
+        if not spans or speaker.name is None:
+            return speaker
+        names = [speaker.name]
+        for s, e in spans:
+            ent = state.entities.at(s, e)
+            surface = state.text[s:e]
+            if ent is not None and _is_name(surface):
+                names.append(ent.name)
+            else:
+                names.append(surface)
+        joined = ", ".join(names[:-1]) + " and " + names[-1]
+        return Party((*speaker.mention, *spans), joined, None)
 
     def _recent_organisation(self, state: _State, pos: int) -> Entity | None:
         """The organisation named as a subject (or as a quote's speaker) last, in this sentence
@@ -608,6 +628,50 @@ class _State:
             if e == stop:
                 return (s, e)
         return None
+
+    def conjuncts(self, start: int, end: int) -> list[Span]:
+        """The noun phrases the parse coordinates with the mention ``text[start:end]``, after
+        it: "Biden and Sanders", "Hawkins, Blankenship, and Carroll", "Trump and his
+        supporters" (not verbs: "Smith and then left")."""
+        k = bisect.bisect_right([p.start for p in self.parsed], start) - 1
+        if k < 0 or end > self.parsed[k].end:
+            return []
+        sent = self.parsed[k]
+        inside = [t for t in sent.tokens if start <= t.start and t.end <= end]
+        heads = [t for t in inside if not start <= sent.tokens[t.head].start < end or t.head == t.i]
+        if len(heads) != 1:
+            return []
+        out: list[Span] = []
+        head = heads[0]
+        while True:
+            nxt = next(
+                (
+                    c
+                    for c in sent.children(head.i)
+                    if c.dep == "conj" and c.start >= end and c.pos in ("NOUN", "PROPN")
+                ),
+                None,
+            )
+            if nxt is None:
+                break
+            # its own words only, not the conjuncts hanging on it
+            others = {
+                t.i for c in sent.children(nxt.i) if c.dep == "conj" for t in sent.subtree(c.i)
+            }
+            sub = [
+                t
+                for t in sent.subtree(nxt.i)
+                if t.i not in others and t.pos not in ("CCONJ", "PUNCT")
+            ]
+            if any(t.pos in ("VERB", "AUX") for t in sub):
+                break
+            if nxt.tag == "NN" and not any(t.dep in ("det", "poss") for t in sub):
+                break  # "Daskal of American University and contributor to Slate": a role
+            if nxt.pos != "PROPN" and "," in self.text[end : sub[0].start]:
+                break  # "Maya Cummings, his wife and the chair of …": an appositive, not a list
+            out.append((sub[0].start, sub[-1].end))
+            end, head = sub[-1].end, nxt
+        return out
 
     def appositive_name(self, start: int, end: int) -> Entity | None:
         """The person or organisation the parse writes as an appositive of the mention
