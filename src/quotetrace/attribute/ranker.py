@@ -372,6 +372,10 @@ def candidates(
         else:
             party_mention = ((before or around or spans)[-1],)
         out.append(Candidate(Party(party_mention, ent.name, ent.id), tuple(f)))
+    if cls == "doc" and len(out) > 1 and "free" in out[0].features:
+        # a document does not speak, its issuer does: "the ruling" is never the speaker's name
+        # while the article names anyone who could have issued it
+        out.pop(0)
     return out
 
 
