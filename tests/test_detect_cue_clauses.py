@@ -138,6 +138,24 @@ def test_infinitive_without_a_stated_claim_is_no_clause(pipeline: Pipeline, text
     assert pipeline.clauses.detect(analyse(pipeline, text)) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "The editor noted the decline in the power of newspapers.",
+            "the decline in the power of newspapers",
+        ),
+        ("The minister stressed the need for talks.", "the need for talks"),
+    ],
+)
+def test_noun_phrase_object_of_a_noting_verb_is_the_content(
+    pipeline: Pipeline, text: str, content: str
+) -> None:
+    cand = one_clause(pipeline, text)
+    assert texts(text, cand.content) == [content]
+    assert cand.rule is ClauseRule.OBJECT
+
+
 def test_weak_cue_with_a_bare_object_is_no_clause(pipeline: Pipeline) -> None:
     assert pipeline.clauses.detect(analyse(pipeline, "He added a new chapter to the book.")) == []
 
