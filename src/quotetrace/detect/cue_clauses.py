@@ -526,7 +526,7 @@ class CueClauseDetector:
                 and is_cue_token(t, self.lex)
                 and any(c.dep == "ccomp" for c in sent.children(t.i))
                 and not any(c.dep in SUBJECT_DEPS for c in sent.children(t.i))
-            ):
+            ) or self._next_act(text, sent, comp, t):
                 cut = {x.i for x in sent.subtree(t.i)}
                 toks = [x for x in toks if x.i not in cut and not (x.dep == "cc" and x.i < t.i)]
                 break
@@ -556,7 +556,7 @@ class CueClauseDetector:
                 cut = {x.i for x in sent.subtree(t.i)}
                 toks = [x for x in toks if x.i not in cut and x.i < t.i - 1]
                 break
-        toks = self._cut_narrator_tail(sent, comp, toks)
+        toks = self._cut_narrator_tail(text, sent, comp, toks)
         span = span_of(toks)
         if span is None:
             return None
@@ -566,7 +566,7 @@ class CueClauseDetector:
         return start, end
 
     def _cut_narrator_tail(
-        self, sent: ParsedSentence, comp: Token, toks: list[Token]
+        self, text: str, sent: ParsedSentence, comp: Token, toks: list[Token]
     ) -> list[Token]:
         """What the narrator adds after the reported clause is not part of it: "…; their
         identities were not provided", "…, despite photos showing …", "… without elaborating",
@@ -603,7 +603,7 @@ class CueClauseDetector:
                     g.tag == "VBG" for g in sent.subtree(t.i) if g.i > t.i
                 ):
                     cut_at = t.i
-            elif (
+            elif self._next_act(text, sent, comp, t) or (
                 (t.head == comp.i and t.dep == "conj" or t.dep == "relcl" and before == ",")
                 and any(
                     is_cue_token(g, self.lex)
@@ -627,6 +627,27 @@ class CueClauseDetector:
         if cut_at is None:
             return toks
         return [t for t in toks if t.i < cut_at and t.i in kept]
+
+    def _next_act(self, text: str, sent: ParsedSentence, comp: Token, t: Token) -> bool:
+        """ "said Trump would lose and asked voters to …": a past-tense speech act with content,
+        coordinated with a modal or present complement, is the speaker's next act, not part of
+        what was said first ("said the company grew and added jobs" stays whole)."""
+        return (
+            t.head == comp.i
+            and t.dep == "conj"
+            and t.tag == "VBD"
+            and self._finite_tag(sent, comp) in ("MD", "VBZ", "VBP")
+            and not any(c.dep in SUBJECT_DEPS for c in sent.children(t.i))
+            and is_cue_token(t, self.lex)
+            and self.clause(text, sent, t) is not None
+        )
+
+    @staticmethod
+    def _finite_tag(sent: ParsedSentence, verb: Token) -> str:
+        """The tag that carries a clause's tense: its first auxiliary's ("would lose": MD,
+        "has said": VBZ), else the verb's own."""
+        aux = [c for c in sent.children(verb.i) if c.dep in ("aux", "auxpass") and c.i < verb.i]
+        return aux[0].tag if aux else verb.tag
 
     def is_noun_modifier(self, sent: ParsedSentence, tok: Token) -> bool:
         """ "the reason to call it X": an infinitive that modifies a noun is no speech act."""
@@ -662,11 +683,14 @@ class CueClauseDetector:
             head = sent.tokens[tok.head]
             outer = sent.tokens[head.head]
             heads_subject = next((c for c in sent.children(head.i) if c.dep in SUBJECT_DEPS), None)
+            # "said Trump would lose and asked voters …": a past cue after a modal or present
+            # complement is the outer speaker's next act (see _cut_narrator_tail)
+            next_act = tok.tag == "VBD" and self._finite_tag(sent, head) in ("MD", "VBZ", "VBP")
             if (
                 head.dep == "ccomp"
                 and outer.i != head.i
                 and is_cue_token(outer, self.lex)
-                and not (heads_subject is not None and self._can_speak(heads_subject))
+                and (next_act or not (heads_subject is not None and self._can_speak(heads_subject)))
             ):
                 return self.subject(sent, outer)
         current = tok
