@@ -311,3 +311,21 @@ def test_object_then_a_clause_of_its_own_is_no_complement(pipeline: Pipeline) ->
         [],
         [["the attack"]],
     )
+
+
+def test_participle_after_a_complement_whose_subject_cannot_speak(pipeline: Pipeline) -> None:
+    text = "The prosecutor said the trial must begin in May, adding that the court would sit daily."
+    found = pipeline.clauses.detect(analyse(pipeline, text))
+    adding = [c for c in found if texts(text, c.cue) == ["adding"]]
+    assert len(adding) == 1
+    assert texts(text, adding[0].speaker) == ["The prosecutor"]
+
+
+def test_participle_after_a_complement_whose_subject_speaks_is_that_subjects(
+    pipeline: Pipeline,
+) -> None:
+    text = "Zelenskyy shared that Lukashenko apologized for the strikes, claiming he was not in control."
+    found = pipeline.clauses.detect(analyse(pipeline, text))
+    claiming = [c for c in found if texts(text, c.cue) == ["claiming"]]
+    assert len(claiming) == 1
+    assert texts(text, claiming[0].speaker) == ["Lukashenko"]

@@ -677,6 +677,26 @@ class CueClauseDetector:
                 objs = [c for c in sent.children(verb.i) if c.dep == "dobj"]
                 if objs:
                     return objs[0]
+        if (
+            tok.tag == "VBG"
+            and tok.dep == "advcl"
+            and tok.i > 0
+            and sent.tokens[tok.i - 1].text == ","
+            and not any(c.dep in SUBJECT_DEPS for c in sent.children(tok.i))
+        ):
+            # "said the 36 must face charges, adding …": the parse hung the participle on the
+            # reported clause; when that clause's subject cannot speak, the participle is the
+            # reporting speaker's act ("shared that Lukashenko apologized, claiming …" is his)
+            head = sent.tokens[tok.head]
+            outer = sent.tokens[head.head]
+            inner = next((c for c in sent.children(head.i) if c.dep in SUBJECT_DEPS), None)
+            if (
+                head.dep == "ccomp"
+                and outer.i != head.i
+                and is_cue_token(outer, self.lex)
+                and not (inner is not None and self._can_speak(inner))
+            ):
+                return self.subject(sent, outer)
         if tok.dep == "conj" and not any(c.dep in SUBJECT_DEPS for c in sent.children(tok.i)):
             # "X said A and added that B": the parse hung "added" on A's verb; its subject is
             # the subject of the cue whose complement A is
