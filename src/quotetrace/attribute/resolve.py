@@ -241,6 +241,10 @@ class Resolver:
             words_after.pop()  # "Kama Melly QC" is Kama Melly
             end = state.text.rindex(words_after[-1], start, end) + len(words_after[-1])
             surface = state.text[start:end]
+        if state.text[end : end + 1] == "-" and state.text[end + 1 : end + 2].isalpha():
+            # a mention cut inside a hyphenated word ("study co" of "study co-author"): the word
+            end = re.compile(r"[\w-]*").match(state.text, end).end()  # type: ignore[union-attr]
+            surface = state.text[start:end]
         low = surface.lower()
         if low in RELATIVE and not surface.isupper() and anchor is None:
             anchor = state.relative_anchor(start)
@@ -501,7 +505,11 @@ def _appositive_after(state: _State, end: int) -> Entity | None:
         (m for m in state.entities.starting_in(gap.end(), gap.end() + 1) if m[2] in state.persons),
         None,
     )
-    if found is None or not _CLAUSE_AFTER.match(state.text, found[1]):
+    if found is None:
+        return None
+    # "said study co-author Karen Alley.": with no comma between, the name may end the clause
+    tight = state.text[end : gap.end()] == " " and state.text[found[1] : found[1] + 1] in ".;:!?"
+    if not tight and not _CLAUSE_AFTER.match(state.text, found[1]):
         return None
     return state.entities.get(found[2])
 
