@@ -220,3 +220,12 @@ def test_a_lone_capital_after_a_name_is_an_initial_surname() -> None:
     names = _names(text)
     assert names["Sergey M"] == ["Sergey M", "Sergey M", "Sergey"]
     assert not any(name.endswith((" I", " A")) for name in names)
+
+
+def test_a_long_organisation_name_stays_whole() -> None:
+    names = _names(
+        "On Monday the National Transportation Safety Board released its findings, and "
+        "Belarusian opposition leader Sviatlana Tsikhanouskaya spoke."
+    )
+    assert "National Transportation Safety Board" in names
+    assert "Transportation Safety Board" not in names

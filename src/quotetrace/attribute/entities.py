@@ -349,7 +349,13 @@ class EntityFinder:
                 desc += cut
                 name = name[len(cut) :]
                 name_start = person[0]
-            elif len(name) > 3 and not _NAME_LINK_WORDS & {w.lower() for w in name}:
+            elif (
+                len(name) > 3
+                and not _NAME_LINK_WORDS & {w.lower() for w in name}
+                # an organisation's long name stays whole: "National Transportation Safety Board"
+                and self._label((name_start, end), ner) not in _ORG_LABELS
+                and not any(w.lower().rstrip(".") in _ORG_WORDS for w in name)
+            ):
                 desc += name[:-3]
                 name = name[-3:]
                 name_start = text.index(name[0], name_start)
