@@ -378,6 +378,17 @@ class Resolver:
         inside = state.entities.first_in(start, end)
         if inside is not None:
             return inside
+        # "a fire service statement": the organisation named earlier with those words in its name
+        # ("North Wales Fire and Rescue Service")
+        words = re.findall(r"[\w-]+", state.text[start:end].lower())
+        modifiers = [w for w in words[:-1] if w not in ("a", "an", "the", "its", "their", "new")]
+        if modifiers:
+            for _s, _e, ident in reversed(state.entities.mentions_before(start, window=start)):
+                ent = state.entities.get(ident)
+                if ent is not None and ent.label in ("ORG", "NORP", "UNKNOWN", "FAC"):
+                    named = {w.lower() for w in ent.name.split()}
+                    if all(m in named for m in modifiers):
+                        return ent
         after = _BY_OWNER.match(state.text, end)
         if after is not None:
             found = state.entities.first_in(after.end(), after.end() + 80)
