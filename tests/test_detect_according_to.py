@@ -56,3 +56,11 @@ def test_a_phrase_inside_the_clause_splits_the_content(pipeline: Pipeline) -> No
     [cand] = pipeline.according.detect(analyse(pipeline, text))
     assert texts(text, cand.content) == ["Two of the victims were", "children under ten"]
     assert texts(text, cand.speaker) == ["the fire service"]
+
+
+def test_fronted_phrase_whose_clause_the_parse_lost(pipeline: Pipeline) -> None:
+    # the parse makes "according" the root and "reeks" a noun in apposition to the source
+    text = "According to conservative talk radio host Rush Limbaugh, the move reeks of fear."
+    [cand] = pipeline.according.detect(analyse(pipeline, text))
+    assert texts(text, cand.content) == ["the move reeks of fear"]
+    assert texts(text, cand.speaker) == ["Rush Limbaugh"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from quotetrace.detect import confidence as conf
 from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import Candidate
@@ -41,6 +43,11 @@ class AccordingToDetector:
                     # "A and B, according to X": the source of the whole coordination
                     head = toks[head.head]
                 rest = [t for t in sent.subtree(head.i) if t.i not in phrase]
+                if head.i == tok.i:
+                    # "According to X, the move reeks of fear": the parse found no main clause
+                    # and hung it all on "according"; the content is what follows the comma
+                    rest = _after_comma(toks, to.i)
+                    phrase = {t.i for t in toks if t.i <= to.i or t.i not in {r.i for r in rest}}
                 after = max(phrase) + 1
                 if after < len(toks) and toks[after].text in ("who", "which"):
                     # "… according to CNN who reported that …": the relative clause is CNN's
@@ -80,6 +87,16 @@ class AccordingToDetector:
                     )
                 )
         return out
+
+
+def _after_comma(toks: Sequence[Token], to: int) -> list[Token]:
+    """The words after the first comma that follows "according to" (none if it opens no clause
+    of three words or more)."""
+    comma = next((t.i for t in toks[to + 1 :] if t.text == ","), None)
+    if comma is None:
+        return []
+    rest = [t for t in toks[comma + 1 :] if t.pos != "PUNCT" or t.i < len(toks) - 1]
+    return rest if len([t for t in rest if t.pos != "PUNCT"]) >= 3 else []
 
 
 def _around(
