@@ -3,6 +3,7 @@ the cue beside the marks, the cue clause around them, and quotes with no cue."""
 
 from __future__ import annotations
 
+import pytest
 from detect_support import analyse, texts
 
 from quotetrace.detect import confidence
@@ -130,3 +131,19 @@ def test_titles_in_title_case_are_no_quotes(pipeline: Pipeline) -> None:
     assert not looks_like_title("Go Home Now!")  # an exclamation is said
     text = "Her talk, “Ten Years of the City Budget Office,” drew a crowd."
     assert direct(pipeline, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The event was dedicated to the "furry fandom." It drew thousands.',
+        'At a rally in Minnesota, Biden referred to hecklers as "ugly folks."',
+    ],
+)
+def test_short_label_after_a_determiner_is_no_quote(pipeline: Pipeline, text: str) -> None:
+    assert direct(pipeline, text) == []
+
+
+def test_short_quote_closed_by_a_full_stop_elsewhere_is_a_quote(pipeline: Pipeline) -> None:
+    text = 'The crowd answered: "Never again." Then it dispersed.'
+    assert [texts(text, c.content) for c in direct(pipeline, text)] == [["Never again."]]

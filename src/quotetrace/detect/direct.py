@@ -68,6 +68,27 @@ def _in_headline(text: str, pos: int) -> bool:
     return len(words) >= 2 and all(w[0].isupper() or w in _TITLE_SMALL for w in words)
 
 
+# Words that put a short quoted stretch inside a noun phrase: "the “furry fandom.”", "referred to
+# her “sex tape.”", "admires Putin as a “strong leader,”" (not "that", which opens a clause).
+_LABEL_OPENERS = (lexicon.words("determiners") - {"that"}) | {"as", "of", "for", "under"}
+
+
+def _word_before(text: str, pos: int) -> str:
+    found = re.search(r"(\w+)\W{0,2}$", text[max(0, pos - 30) : pos])
+    return found.group(1) if found else ""
+
+
+def _is_label(text: str, quote: MarkedQuote) -> bool:
+    """Two or three words closed by a full stop or comma right after a determiner or "as":
+    'dedicated to the "furry fandom."', 'referred to hecklers as "ugly folks."'."""
+    content = " ".join(text[s:e] for s, e in quote.content).rstrip()
+    return (
+        len(_WORD.findall(content)) < 4
+        and content[-1:] in ".,"
+        and _word_before(text, quote.outer[0]) in _LABEL_OPENERS
+    )
+
+
 def reads_like_speech(text: str, quote: MarkedQuote, *, titles: bool = True) -> bool:
     """A sentence, or four words and more; with ``titles``, not a title in Title Case."""
     content = " ".join(text[s:e] for s, e in quote.content)
@@ -185,7 +206,7 @@ class DirectQuoteDetector:
                     rule=cand.rule,
                     via=cand.evidence,
                 )
-        if speechlike:
+        if speechlike and not _is_label(text, quote):  # a label with no cue is no quote
             return Candidate(
                 content=quote.content,
                 type="direct",
