@@ -138,6 +138,7 @@ def test_titles_in_title_case_are_no_quotes(pipeline: Pipeline) -> None:
     [
         'The event was dedicated to the "furry fandom." It drew thousands.',
         'At a rally in Minnesota, Biden referred to hecklers as "ugly folks."',
+        'The city is governed under the "one country, two systems" principle.',
     ],
 )
 def test_short_label_after_a_determiner_is_no_quote(pipeline: Pipeline, text: str) -> None:

@@ -82,11 +82,10 @@ def _is_label(text: str, quote: MarkedQuote) -> bool:
     """Two or three words closed by a full stop or comma right after a determiner or "as":
     'dedicated to the "furry fandom."', 'referred to hecklers as "ugly folks."'."""
     content = " ".join(text[s:e] for s, e in quote.content).rstrip()
+    words = len(_WORD.findall(content))
     return (
-        len(_WORD.findall(content)) < 4
-        and content[-1:] in ".,"
-        and _word_before(text, quote.outer[0]) in _LABEL_OPENERS
-    )
+        words < 4 and content[-1:] in ".," or words == 4 and content[-1:] not in ".!?…,"
+    ) and _word_before(text, quote.outer[0]) in _LABEL_OPENERS
 
 
 def reads_like_speech(text: str, quote: MarkedQuote, *, titles: bool = True) -> bool:
