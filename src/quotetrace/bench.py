@@ -39,16 +39,14 @@ def _measure(mode: str, rows: list[dict[str, Any]], jobs: int, queue: Any) -> No
     start_load = time.perf_counter()
     if mode in ("spacy-full", "spacy-full-numpy-blas"):
         import spacy
-        from thinc.api import use_ops
         from threadpoolctl import threadpool_limits
 
-        from quotetrace.nlp import MODEL_PACKAGE
+        from quotetrace.nlp import MODEL_PACKAGE, load_on_numpy_blas
 
         if mode == "spacy-full":  # spaCy as it comes: thinc's BLIS
             nlp = spacy.load(MODEL_PACKAGE)
         else:  # the same BLAS set-up as quotetrace's own (nlp.SpacyAnalyzer)
-            with use_ops("numpy", use_blis=False):
-                nlp = spacy.load(MODEL_PACKAGE)
+            nlp = load_on_numpy_blas(MODEL_PACKAGE)
             threadpool_limits(limits=1, user_api="blas")
         loaded = time.perf_counter()
         quotes = sum(len(d) for d in nlp.pipe((r["text"] for r in rows), batch_size=16))

@@ -26,7 +26,7 @@ class Limits:
     decompressed_bytes: int = 60_000_000  # one .gz file, decompressed
     html_bytes: int = 50_000_000  # one HTML page
     # characters of one article's text: spaCy's own default cap (nlp.max_length); about a minute
-    # of extraction at the densest (50,000 quote marks in 864,000 characters: 46 s on one core)
+    # of extraction at the densest (50,000 quote marks in 763,900 characters: 46 s on one core)
     chars: int = 1_000_000
     paragraphs: int = 500_000  # paragraphs of one article
     quote_marks: int = 200_000  # quoted stretches (pairs of marks) in one article

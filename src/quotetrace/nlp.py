@@ -135,6 +135,16 @@ def small_pages_for_numpy() -> bool:
     return True
 
 
+def load_on_numpy_blas(model: str, exclude: Sequence[str] = ()) -> Any:
+    """The spaCy model with NumPy's BLAS for its matrix products, not thinc's BLIS (see
+    ``SpacyAnalyzer``). OSError if the model is not installed."""
+    import spacy
+    from thinc.api import use_ops
+
+    with use_ops("numpy", use_blis=False):  # the models keep the ops they were built with
+        return spacy.load(model, exclude=list(exclude))
+
+
 class Analyzer(Protocol):
     def parse(self, text: str, spans: Sequence[tuple[int, int]]) -> list[ParsedSentence]: ...
 
@@ -151,16 +161,13 @@ class SpacyAnalyzer:
 
     def __init__(self, model: str = MODEL_PACKAGE, *, batch_size: int = 64) -> None:
         try:
-            import spacy
+            import spacy  # noqa: F401
         except ImportError as exc:  # pragma: no cover - spaCy is a hard dependency
             raise ModelNotInstalled("spaCy is not installed") from exc
-        from thinc.api import use_ops
         from threadpoolctl import ThreadpoolController
 
         try:
-            # The models keep the ops they were built with: NumPy's BLAS for matrix products.
-            with use_ops("numpy", use_blis=False):
-                self._nlp: Any = spacy.load(model, exclude=list(DISABLED_COMPONENTS))
+            self._nlp: Any = load_on_numpy_blas(model, DISABLED_COMPONENTS)
         except OSError as exc:
             raise ModelNotInstalled(
                 f"spaCy model {model!r} is not installed; run `make setup`"
