@@ -6,7 +6,8 @@ with no entity ("local residents"). Each candidate gets sparse binary features: 
 chose it and through what kind of mention ("he", a name, a description, no cue at all), how many
 sentences back it was last mentioned, whether that mention was a subject, only inside quotation
 marks, or the previous quote's speaker, gender agreement with the pronoun (from the titles and
-pronouns the article itself uses: ``attribute.gender``), the quote's own "I"/"we", its entity
+pronouns the article itself uses: ``attribute.gender``, else a lopsided first name:
+``attribute.first_names``), the quote's own "I"/"we", its entity
 label, descriptor matches for role nouns ("the senator"), what a description's head names (a
 document, an organisation, a person: ``head_class``) and who owns it ("RIAA's notice", "its
 statement": ``owner``), and non-name signs (a single word seen only at sentence starts, a place). A logistic regression scores every candidate; the best one is the speaker, and its

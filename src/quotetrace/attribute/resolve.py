@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from quotetrace import lexicon
 from quotetrace.attribute.addressee import Frames, frame_addressee, name_after_role
 from quotetrace.attribute.entities import EntityIndex
+from quotetrace.attribute.first_names import name_genders
 from quotetrace.attribute.gender import article_genders
 from quotetrace.attribute.ranker import Candidate as RankCandidate
 from quotetrace.attribute.ranker import Context, SpeakerRanker, candidates, choose
@@ -93,6 +94,8 @@ class Resolver:
         # gender agreement from what the article writes (titles, role nouns, pronouns), for the
         # rules and the ranker; the ranker's features never see the rules' own pronoun guesses
         evidence = article_genders(text, entities, state.persons, sentences, state._in_quote)
+        # first-name statistics only for people the article gives no evidence for
+        evidence = {**name_genders(entities, state.persons), **evidence}
         titles = dict(genders)
         for ident, gender in evidence.items():
             genders.setdefault(ident, gender)  # the rules' pronoun agreement starts from it too
