@@ -19,20 +19,21 @@ MIN_RATIO = 4  # one gender's locales must outnumber the other's four to one
 
 
 @functools.cache
-def _votes() -> Mapping[str, tuple[int, int]]:
-    return {
-        row[0].casefold(): (int(row[1]), int(row[2])) for row in lexicon.rows("first_name_genders")
-    }
+def load_first_names() -> Mapping[str, str]:
+    """Case-folded first name -> "m" or "f", for the names whose votes are lopsided."""
+    out = {}
+    for name, male_votes, female_votes in lexicon.rows("first_name_genders"):
+        male, female = int(male_votes), int(female_votes)
+        if male >= MIN_RATIO * female:
+            out[name.casefold()] = "m"
+        elif female >= MIN_RATIO * male:
+            out[name.casefold()] = "f"
+    return out
 
 
 def first_name_gender(word: str) -> str | None:
     """ "m" or "f" when the locales that list ``word`` as a first name agree; None otherwise."""
-    male, female = _votes().get(word.casefold(), (0, 0))
-    if male and male >= MIN_RATIO * female:
-        return "m"
-    if female and female >= MIN_RATIO * male:
-        return "f"
-    return None
+    return load_first_names().get(word.casefold())
 
 
 def name_genders(entities: EntityIndex, persons: frozenset[str]) -> dict[str, str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from quotetrace import lexicon
 from quotetrace.attribute.addressee import Frames, frame_addressee, name_after_role
 from quotetrace.attribute.entities import EntityIndex
-from quotetrace.attribute.first_names import name_genders
+from quotetrace.attribute.first_names import load_first_names, name_genders
 from quotetrace.attribute.gender import article_genders
 from quotetrace.attribute.ranker import Candidate as RankCandidate
 from quotetrace.attribute.ranker import Context, SpeakerRanker, candidates, choose
@@ -64,6 +64,7 @@ class Resolver:
         """``ranker``: a learned speaker ranker that takes the rules' choice as one feature and
         picks among the article's entities (``attribute.ranker``); None keeps the rules."""
         self.lex = lexicons
+        load_first_names()  # now, not inside the first article's memory cap
         self.ranker = ranker
         # when a list: every quote's ranking candidates are recorded (training a ranker)
         self.collected: list[tuple[int, list[RankCandidate]]] | None = None
@@ -94,11 +95,13 @@ class Resolver:
         # gender agreement from what the article writes (titles, role nouns, pronouns), for the
         # rules and the ranker; the ranker's features never see the rules' own pronoun guesses
         evidence = article_genders(text, entities, state.persons, sentences, state._in_quote)
-        # first-name statistics only for people the article gives no evidence for
-        evidence = {**name_genders(entities, state.persons), **evidence}
         titles = dict(genders)
         for ident, gender in evidence.items():
             genders.setdefault(ident, gender)  # the rules' pronoun agreement starts from it too
+        # first-name statistics only for people the article gives no evidence for, and never a
+        # hard constraint: "Andrea" may be a man
+        for ident, gender in name_genders(entities, state.persons).items():
+            genders.setdefault(ident, gender)
         ctx = Context(
             text,
             entities,
