@@ -229,3 +229,12 @@ def test_a_long_organisation_name_stays_whole() -> None:
     )
     assert "National Transportation Safety Board" in names
     assert "Transportation Safety Board" not in names
+
+
+def test_an_untagged_name_with_an_organisation_word_is_no_person() -> None:
+    text = "Ravi Kumar studied at Teresian College in the town. Kumar thanked Anna Berg."
+    index = EntityFinder(load())(text, [])  # no parse: nothing is tagged
+    labels = {e.name: e.label for e in index.entities}
+    persons = {e.name for e in index.entities if e.id in index.persons}
+    assert labels["Teresian College"] == "ORG" and "Teresian College" not in persons
+    assert {"Ravi Kumar", "Anna Berg"} <= persons  # untagged people stay people

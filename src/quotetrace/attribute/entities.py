@@ -428,6 +428,10 @@ class EntityFinder:
         for i, cluster in enumerate(clusters, 1):
             ident = f"e{i}"
             label = "PERSON" if cluster.person_votes or cluster.label == "PERSON" else cluster.label
+            if label == "UNKNOWN" and any(
+                t.lower().rstrip(".") in _ORG_WORDS for t in cluster.tokens
+            ):
+                label = "ORG"  # untagged "Teresian College" is no person that "he" can be
             entities.append(
                 Entity(ident, " ".join(cluster.tokens), tuple(sorted(cluster.mentions)), label)
             )
