@@ -51,6 +51,14 @@ _OWNER = re.compile(
 )
 _ORG_LABELS = frozenset({"ORG", "NORP"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+_INSTITUTION_HEADS = lexicon.words("org_heads")
+
+
+def institution_name(ent: Entity) -> bool:
+    """A name the recogniser left unlabelled whose last word heads an institution or a state
+    ("Teresian College", "Ural State Medical University", "United States"): never "he" or "she"."""
+    words = ent.name.split()
+    return ent.label != "PERSON" and len(words) > 1 and words[-1].lower() in _INSTITUTION_HEADS
 
 
 @dataclass(frozen=True)
@@ -310,6 +318,8 @@ def candidates(
         titled = ctx.title_genders.get(ent.id)
         if mk in ("he", "she") and titled is not None and titled != want:
             continue  # "she" is never a man the article calls "Mr."
+        if mk in ("he", "she") and ent.id != rule_entity and institution_name(ent):
+            continue
         gender = ctx.genders.get(ent.id)
         kind = "person" if ent.id in ctx.persons else "org"
         f = ["entity", f"kind={kind}|mk={mk}", f"label={ent.label}"]

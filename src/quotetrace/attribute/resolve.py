@@ -23,7 +23,13 @@ from quotetrace.attribute.entities import EntityIndex
 from quotetrace.attribute.first_names import load_first_names, name_genders
 from quotetrace.attribute.gender import article_genders
 from quotetrace.attribute.ranker import Candidate as RankCandidate
-from quotetrace.attribute.ranker import Context, SpeakerRanker, candidates, choose
+from quotetrace.attribute.ranker import (
+    Context,
+    SpeakerRanker,
+    candidates,
+    choose,
+    institution_name,
+)
 from quotetrace.detect import confidence
 from quotetrace.detect.analysis import Analysis
 from quotetrace.detect.candidate import contains, hull
@@ -196,7 +202,7 @@ class Resolver:
             if cand.addressee:
                 # "told me": "me" is the speaker of the enclosing quote
                 addressee = self._resolve(
-                    state, cand.addressee, parent, enclosing, None, avoid=speaker
+                    state, cand.addressee, parent, enclosing, None, avoid=speaker, speaking=False
                 )
                 addressee = name_after_role(
                     text, addressee, entities, speaker.entity if speaker else None
@@ -239,6 +245,7 @@ class Resolver:
         enclosing: Span | None,
         anchor: Span | None,
         avoid: Party | None = None,
+        speaking: bool = True,
     ) -> Party:
         start, end = mention[0]
         surface = state.text[start:end]
@@ -314,6 +321,13 @@ class Resolver:
             ent = state.entities.first_in(start, end)  # "Reuters news agency" is Reuters
         if ent is None and head in DOCUMENT_NOUNS:
             ent = self._owner(state, start, end)
+            if ent is None and speaking and head != "press":
+                # "Facebook released a statement which read", "The letter stressed" (after "In the
+                # letter to GitHub, Stoltz said"): who issued it, from the parse
+                back = bool(_DEFINITE.match(surface)) or low == head
+                issuer = self._issuer(state, start, end, head, back, enclosing_speaker, enclosing)
+                if issuer is not None:
+                    return Party(mention, issuer.name, issuer.entity)
         if ent is not None:
             return Party(mention, ent.name, ent.id)
         all_words = re.findall(r"[\w’'-]+", state.text[start:head_end])
@@ -405,6 +419,42 @@ class Resolver:
                 return found
         return None
 
+    def _issuer(
+        self,
+        state: _State,
+        start: int,
+        end: int,
+        head: str,
+        back: bool,
+        enclosing_speaker: Party | None,
+        enclosing: Span | None,
+    ) -> Party | None:
+        """Who issued the document named at ``text[start:end]`` (head noun ``head``): the subject
+        of the verb it is the object of ("Facebook released a statement which read"), or of the
+        clause it opens ("In the letter to GitHub, Stoltz said"); else, for a definite mention
+        (``back``), the same for the document written last before it in this paragraph or the one
+        before ("The letter stressed")."""
+        subject = state.issuing_subject(start, end, head)
+        if subject is None and back:
+            para = state.paragraph_index(start)
+            low = state.paragraphs[max(0, para - 1)][0] if state.paragraphs else 0
+            for match in reversed(list(_DOCUMENT_WORD.finditer(state.text, low, start))):
+                if state._in_quote(match.start()):
+                    continue
+                subject = state.issuing_subject(match.start(), match.end(), match.group().lower())
+                if subject is not None:
+                    break
+        if subject is None:
+            return None
+        if state.text[subject[0] : subject[1]].lower() in ("they", "it"):
+            # "They released a statement which said": the organisation that acted last
+            org = self._recent_organisation(state, subject[0])
+            return Party((subject,), org.name, org.id) if org is not None else None
+        found = self._resolve(state, (subject,), enclosing_speaker, enclosing, None)
+        if found.entity is None and not _is_name(state.text[subject[0] : subject[1]]):
+            return None
+        return found
+
     def _description(self, state: _State, surface: str, pos: int) -> str | None:
         """ "the Belarusian leader" -> the entity last written with "Belarusian leader" in front."""
         owner = _POSSESSOR.match(surface)
@@ -495,6 +545,11 @@ class Resolver:
         return None, ()
 
 
+_DEFINITE = re.compile(r"(?:the|this|that|these|its|their|his|her)\s", re.I)
+_DOCUMENT_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted(DOCUMENT_NOUNS, key=len, reverse=True)) + r")\b", re.I
+)
+_ISSUING_PREPOSITIONS = frozenset(["in", "through", "via"])
 _POSSESSOR = re.compile(r"(?:his|her|its|their|(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?['’]s?)\s+", re.I)
 _POSTMODIFIER = re.compile(
     r"\s(?:" + "|".join(lexicon.entries("postmodifier_openers")) + r"|[a-z]+ed)\s"
@@ -726,6 +781,34 @@ class _State:
                     return ent
         return None
 
+    def issuing_subject(self, start: int, end: int, head: str) -> Span | None:
+        """The subject that issued the document whose head noun ``head`` ends ``text[start:end]``,
+        from the parse: "X released [a statement]", "[In the letter], X said"; None unparsed."""
+        k = bisect.bisect_right([p.start for p in self.parsed], start) - 1
+        if k < 0 or end > self.parsed[k].end:
+            return None
+        sent = self.parsed[k]
+        noun = next(
+            (t for t in reversed(sent.tokens) if start <= t.start < end and t.lower == head), None
+        )
+        if noun is None:
+            return None
+        verb = None
+        if noun.dep in ("dobj", "obj"):
+            verb = sent.tokens[noun.head]
+        elif noun.dep == "pobj":
+            prep = sent.tokens[noun.head]
+            if prep.lower in _ISSUING_PREPOSITIONS and prep.head != prep.i:
+                verb = sent.tokens[prep.head]
+        if verb is None or verb.pos not in ("VERB", "AUX"):
+            return None
+        subject = next((c for c in sent.children(verb.i) if c.dep == "nsubj"), None)
+        if subject is None:
+            return None
+        # the subject's own words: its head with what stands before it ("EFF's attorney Stoltz")
+        words = [t for t in sent.subtree(subject.i) if t.start <= subject.start]
+        return (words[0].start, subject.end)
+
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self._sentence_starts, pos) - 1)
 
@@ -759,6 +842,10 @@ class _State:
         k = bisect.bisect_right(self._quoted_sorted, (pos, _AFTER_ALL)) - 1
         return k >= 0 and self._quoted_reach[k] > pos
 
+    def _institution(self, ident: str) -> bool:
+        ent = self.entities.get(ident)
+        return ent is not None and institution_name(ent)
+
     def pronoun(self, pos: int, gender: str, exclude: set[str]) -> str | None:
         """The most salient earlier person: recent subjects and speakers before other mentions."""
         sent = self.sentence_index(pos)
@@ -769,7 +856,11 @@ class _State:
             if m[2] in self.persons and m[2] not in exclude
         ]
         if gender in ("m", "f"):
-            cands = [m for m in cands if self.genders.get(m[2], gender) == gender]
+            cands = [
+                m
+                for m in cands
+                if self.genders.get(m[2], gender) == gender and not self._institution(m[2])
+            ]
         if not self._in_quote(pos):
             # a pronoun in the narrative refers back to the narrative, not to a name in a quote
             cands = [m for m in cands if not self._in_quote(m[0])] or cands
@@ -780,6 +871,7 @@ class _State:
                 if m[2] in self.persons
                 and m[2] not in exclude
                 and self.genders.get(m[2], gender) in (gender, "p")
+                and not (gender in ("m", "f") and self._institution(m[2]))
             ]
             if not cands:
                 return None
