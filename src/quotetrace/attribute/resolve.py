@@ -89,6 +89,11 @@ class Resolver:
             elif {"mrs", "ms", "mrs.", "ms."} & desc:
                 genders[ent.id] = "f"
         state = _State(text, entities, subjects, genders, sentences, paragraphs)
+        # for pronouns (and the ranker's subject features) also the names opening unparsed
+        # sentences; the quotes with no cue keep to the parse's subjects
+        state.likely_subjects = sorted(
+            subjects + _opening_names(text, sentences, analysis.parsed, entities)
+        )
         state.parsed = analysis.parsed
         state.quoted = [span for d in drafts if d.cand.type == "direct" for span in d.cand.content]
         frames = Frames(text, state._in_quote)
@@ -114,7 +119,7 @@ class Resolver:
             state.persons,
             {**evidence, **genders},
             state.sentence_index,
-            state._is_subject,
+            state.likely_subject,
             state.quoted,
             entities.descriptors,
             {**evidence, **titles},  # "she" is never a man the article calls "Mr." or "he"
@@ -562,6 +567,39 @@ _AFTER_PREPOSITION = re.compile(r"\b(?:to|by|from|of|with|for|at|in|on)\s+$", re
 _CLAUSE_AFTER = re.compile(r",?[ \t]+[a-z]")
 
 
+def _opening_names(
+    text: str,
+    sentences: Sequence[Span],
+    parsed: Sequence[ParsedSentence],
+    entities: EntityIndex,
+) -> list[int]:
+    """Where an unparsed sentence opens with a name followed by a lowercase word ("Biden made a
+    couple of gaffes", "Alexander Gagay of Yekaterinburg, who …"): its subject, most likely (only
+    the sentences that may hold a quote are parsed)."""
+    parsed_starts = [p.start for p in parsed]
+    out = []
+    for start, end in sentences:
+        k = bisect.bisect_right(parsed_starts, start) - 1
+        if k >= 0 and start < parsed[k].end:
+            continue
+        opening = _OPENING.match(text, start, end)
+        if opening is None:
+            continue
+        first = opening.end()
+        found = next((m for m in entities.starting_in(first, first + 1) if m[1] < end), None)
+        if found is None or not _AFTER_NAME.match(text, found[1]):
+            continue
+        ent = entities.get(found[2])
+        if ent is None or (len(ent.name.split()) == 1 and len(ent.mentions) == 1):
+            continue  # a lone capitalised word seen once: a sentence start, not a name
+        out.append(found[0])
+    return out
+
+
+_OPENING = re.compile(r"[\s\"“‘']*")
+_AFTER_NAME = re.compile(r",?[ \t]+[a-z]")
+
+
 def _is_name(surface: str) -> bool:
     words = re.findall(r"[\w’'-]+", surface)
     return bool(words) and words[-1][:1].isupper()
@@ -674,6 +712,7 @@ class _State:
         self.text = text
         self.entities = entities
         self.subjects = subjects
+        self.likely_subjects = subjects
         self.genders = genders
         self.sentences = sentences
         self._sentence_starts = [s for s, _ in sentences]
@@ -819,6 +858,11 @@ class _State:
         i = bisect.bisect_left(self.subjects, start)
         return i < len(self.subjects) and self.subjects[i] < end
 
+    def likely_subject(self, start: int, end: int) -> bool:
+        """A subject in the parse, or a name opening a sentence that was not parsed."""
+        i = bisect.bisect_left(self.likely_subjects, start)
+        return i < len(self.likely_subjects) and self.likely_subjects[i] < end
+
     def first_subject(self, start: int, end: int) -> tuple[str, Span] | None:
         """The first person mentioned as a subject (or first of all) in ``text[start:end]``,
         outside quotation marks."""
@@ -880,11 +924,11 @@ class _State:
         scored = []
         for m in cands:
             score = m[0] / max(1, pos)  # recency, 0..1
-            if self._is_subject(m[0], m[1]):
+            if self.likely_subject(m[0], m[1]):
                 score += 1.0
             if any(s == m[0] for s, _ in self.speakers):
                 score += 0.5
-            if m in same_sentence and self._is_subject(m[0], m[1]):
+            if m in same_sentence and self.likely_subject(m[0], m[1]):
                 score += 0.5
             scored.append((score, m[2]))
         ident = max(scored)[1]
