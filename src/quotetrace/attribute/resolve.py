@@ -283,6 +283,10 @@ class Resolver:
                 exclude.add(enclosing_speaker.entity)
             if avoid is not None and avoid.entity:
                 exclude.add(avoid.entity)
+            if THIRD_PERSON.get(low) == "p" and (group := state.plural_subject(start)):
+                # "Japanese officials said …; his death, they reported, …": the plural noun
+                # phrase that was the subject just before, as written ("Japanese officials")
+                return Party(mention, group, None)
             ent_id = state.pronoun(start, THIRD_PERSON.get(low, "n"), exclude)
             ent = state.entities.get(ent_id)
             return Party(mention, ent.name if ent else None, ent.id if ent else None)
@@ -847,6 +851,33 @@ class _State:
         # the subject's own words: its head with what stands before it ("EFF's attorney Stoltz")
         words = [t for t in sent.subtree(subject.i) if t.start <= subject.start]
         return (words[0].start, subject.end)
+
+    def plural_subject(self, pos: int) -> str | None:
+        """The plural common noun phrase that is the last subject before ``pos`` in its sentence
+        or the one before, outside quotation marks ("the companies lobbied and they …"), as
+        written without its article; None when an organisation is the subject in between."""
+        sent = self.sentence_index(pos)
+        low = self.sentences[max(0, sent - 1)][0] if self.sentences else 0
+        k = bisect.bisect_right([p.start for p in self.parsed], pos) - 1
+        best: tuple[int, str] | None = None
+        for parsed in self.parsed[max(0, k - 1) : k + 1]:
+            for tok in parsed.tokens:
+                if tok.start < low or tok.end > pos or tok.dep not in ("nsubj", "nsubjpass"):
+                    continue
+                if self._in_quote(tok.start) or tok.lower in THIRD_PERSON or tok.lower in RELATIVE:
+                    continue
+                if tok.tag == "NNS" or tok.lower == "police":
+                    words = [
+                        t
+                        for t in parsed.subtree(tok.i)
+                        if t.i <= tok.i and t.dep not in ("det", "poss", "case", "punct")
+                    ]
+                    if words and words[0].start >= tok.start - 40:
+                        best = (tok.start, self.text[words[0].start : tok.end])
+                    continue
+                if tok.ent in ("ORG", "NORP") or tok.tag == "NNPS":
+                    best = None  # a later organisation is the nearer antecedent
+        return best[1] if best is not None else None
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self._sentence_starts, pos) - 1)
