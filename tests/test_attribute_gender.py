@@ -63,3 +63,13 @@ def test_description_heads_and_possessors() -> None:
     assert owner(text, [statement]) == ("pron", None)
     report = (text.index("the report"), len(text) - 1)
     assert owner(text, [report]) == ("none", None)
+
+
+def test_a_relation_noun_before_a_name_is_someone_else() -> None:
+    # "a niece of Biden's opponent": the niece is not Biden; "niece Ana Ruiz" is Ana Ruiz
+    genders = _genders(
+        "A woman, a niece of Tom Baker, spoke on Monday. Then niece Ana Ruiz came. "
+        "On Friday Tom Baker said he was tired"
+    )
+    assert "Tom Baker" not in genders  # one "he" is not enough, and "niece of" is no evidence
+    assert genders["Ana Ruiz"] == "f"

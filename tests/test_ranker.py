@@ -130,3 +130,28 @@ def test_a_bad_ranker_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(BadRanker):
         SpeakerRanker.load(bad)
     assert main(["eval", str(bad), "--speaker-ranker", str(bad)]) == 2
+
+
+def test_a_capitalised_word_that_only_opens_sentences_is_no_candidate() -> None:
+    from quotetrace.attribute.entities import EntityIndex
+    from quotetrace.attribute.ranker import Context, candidates
+    from quotetrace.model import Entity
+
+    text = "Tom Baker spoke.  Continuing his work, he left.  Later he said it was done."
+    cont = text.index("Continuing")
+    tom, later = text.index("Tom Baker"), text.index("he said")
+    entities = (
+        Entity("e1", "Tom Baker", ((tom, tom + 9),), "PERSON"),
+        Entity("e2", "Continuing", ((cont, cont + 10),), "UNKNOWN"),
+    )
+    index = EntityIndex(
+        entities,
+        {},
+        frozenset({"e1", "e2"}),
+        ((tom, tom + 9, "e1"), (cont, cont + 10, "e2")),
+    )
+    ctx = Context(text, index, index.persons, {}, lambda _p: 0, lambda _s, _e: False, [], {})
+    content = [(later + 8, len(text) - 1)]
+    names = [c.party.name for c in candidates(ctx, None, [(later, later + 2)], content, None, None)]
+    assert "Tom Baker" in names
+    assert "Continuing" not in names  # after "spoke.  " (two spaces) it still opens a sentence

@@ -44,7 +44,7 @@ def article_genders(
         for word in entities.descriptors.get(ent.id, frozenset()):
             if word in _TITLES:
                 vote(ent.id, _TITLES[word], TITLE_WEIGHT)
-            elif word in _NOUNS:
+            elif word in _NOUNS and not _relation_only(text, word, ent.mentions):
                 vote(ent.id, _NOUNS[word], NOUN_WEIGHT)
     for start, end in sentences:
         named = [
@@ -65,3 +65,19 @@ def article_genders(
         elif f >= 2 * m and f >= MIN_SCORE:
             out[ident] = "f"
     return out
+
+
+def _relation_only(text: str, noun: str, mentions: Sequence[Span]) -> bool:
+    """Is the role noun written before the name only as a relation to it ("a niece of Biden's",
+    "the wife of John Smith"): the noun is someone else, not the named person."""
+    related = re.compile(rf"\b{re.escape(noun)}\s+(?:of|to)\s+(?:the\s+)?$", re.I)
+    return all(
+        related.search(text, max(0, s - 60), s) for s, _e in mentions if _near(text, noun, s)
+    )
+
+
+def _near(text: str, noun: str, start: int) -> bool:
+    return (
+        re.search(rf"\b{re.escape(noun)}\b[^.]{{0,50}}$", text[max(0, start - 60) : start], re.I)
+        is not None
+    )

@@ -50,6 +50,8 @@ _OWNER = re.compile(
     r"(?:the\s+)?(?:(its|his|her|their)|([\w.&-]+(?:\s+[\w.&-]+){0,3})['’]s?)\s+\S", re.I
 )
 _ORG_LABELS = frozenset({"ORG", "NORP"})
+# what comes right before a word that opens a sentence, a line or a quote ("months.  Continuing")
+_OPENS = re.compile(r"(?:^|[.!?]\s+|\n\s*|[“\"‘]\s*)$")
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 _INSTITUTION_HEADS = lexicon.words("org_heads")
 
@@ -155,6 +157,8 @@ class Context:
     quoted: Sequence[Span]
     descriptors: Mapping[str, frozenset[str]]
     title_genders: Mapping[str, str] = field(default_factory=dict)  # from "Mr."/"Ms." only
+    # for "he"/"she": a subject of the parse or a name opening an unparsed sentence
+    likely_subject: Any = None  # Callable[[int, int], bool] | None
     _by_entity: dict[str, list[tuple[int, int]]] | None = None
     _starts_of: dict[str, list[int]] = field(default_factory=dict)
     _order: dict[str, int] = field(default_factory=dict)
@@ -205,7 +209,7 @@ class Context:
         if ident not in self._start_only:
             text = self.text
             self._start_only[ident] = all(
-                m[0] == 0 or text[max(0, m[0] - 2) : m[0]].endswith(("\n", ". ", "“", '"'))
+                _OPENS.search(text, max(0, m[0] - 4), m[0]) is not None or m[0] == 0
                 for m in self.mentions_of().get(ident, [])
             )
         return self._start_only[ident]
@@ -293,6 +297,9 @@ def candidates(
     cls = head_class(head_word) if head_word else ""
     poss, poss_span = owner(text, mention) if mk == "desc" else ("none", None)
     by_entity = ctx.mentions_of()
+    subject_of = (
+        ctx.likely_subject if mk in ("he", "she") and ctx.likely_subject else ctx.is_subject
+    )
     out: list[Candidate] = []
     rule_entity = rule.entity if rule is not None else None
     if rule is None or rule.entity is None:
@@ -312,6 +319,13 @@ def candidates(
         around = [m for m in near if pos <= m[0] < end]
         if not before and not overlapping and not around and ent.id != rule_entity:
             continue
+        if (
+            not overlapping
+            and ent.label == "UNKNOWN"
+            and len(ent.name.split()) == 1
+            and ctx.sentence_start_only(ent.id)
+        ):
+            continue  # "Continuing a trend, Biden …", "More …": a capitalised opening word
         if ent.id == enclosing and mk in ("he", "she", "they", "it") and ent.id != rule_entity:
             continue
         want = "m" if mk == "he" else "f"
@@ -333,7 +347,7 @@ def candidates(
             back = sent - ctx.sentence_index(last[0])
             f.append(f"dist={_bucket(back, (0, 1, 2, 5))}|mk={mk}")
             recent = [m for m in before if sent - ctx.sentence_index(m[0]) <= 3]
-            if any(ctx.is_subject(m[0], m[1]) for m in recent):
+            if any(subject_of(m[0], m[1]) for m in recent):
                 f.append(f"recent-subject|mk={mk}")
                 recent_subject = True
             if all(ctx.in_quote(m[0]) for m in before):

@@ -119,10 +119,11 @@ class Resolver:
             state.persons,
             {**evidence, **genders},
             state.sentence_index,
-            state.likely_subject,
+            state._is_subject,
             state.quoted,
             entities.descriptors,
             {**evidence, **titles},  # "she" is never a man the article calls "Mr." or "he"
+            likely_subject=state.likely_subject,
         )
         if self.collected is not None:
             self.collected.clear()
