@@ -73,3 +73,56 @@ def test_a_relation_noun_before_a_name_is_someone_else() -> None:
     )
     assert "Tom Baker" not in genders  # one "he" is not enough, and "niece of" is no evidence
     assert genders["Ana Ruiz"] == "f"
+
+
+def _pronoun(text: str, gender: str, genders: dict[str, str]) -> str | None:
+    from quotetrace.attribute.resolve import _State
+
+    index = EntityFinder(load())(text, [])
+    sentences = []
+    start = 0
+    for part in text.split(". "):
+        sentences.append((start, start + len(part)))
+        start += len(part) + 2
+    by_name = {e.name: e.id for e in index.entities}
+    subjects = sorted(s for s, _e, _i in index.by_offset)  # every name a subject here
+    state = _State(
+        text,
+        index,
+        subjects,
+        {by_name[k]: v for k, v in genders.items()},
+        sentences,
+        [(0, len(text))],
+    )
+    state.persons = frozenset(by_name.values())
+    found = state.pronoun(text.rindex("She" if gender == "f" else "They"), gender, set())
+    return next((name for name, ident in by_name.items() if ident == found), None)
+
+
+def test_she_prefers_a_woman_the_article_knows_to_a_name_of_unknown_gender() -> None:
+    text = "On Monday at the fan convention, Lauren Landa spoke first. Then Sailor Moon was shown. She smiled"
+    assert _pronoun(text, "f", {"Lauren Landa": "f"}) == "Lauren Landa"
+
+
+def test_they_prefers_an_organisation_to_one_named_person() -> None:
+    from quotetrace.attribute.entities import EntityIndex
+    from quotetrace.model import Entity
+
+    text = "On Tuesday the broadcaster Acme Media went off the air. Ana Ruiz spoke. They said no"
+    acme, ana = text.index("Acme Media"), text.index("Ana Ruiz")
+    found = EntityFinder(load())(text, [])
+    index = EntityIndex(
+        (
+            Entity("e1", "Acme Media", ((acme, acme + 10),), "ORG"),
+            Entity("e2", "Ana Ruiz", ((ana, ana + 8),), "PERSON"),
+        ),
+        found.descriptors,
+        frozenset({"e2"}),
+        ((acme, acme + 10, "e1"), (ana, ana + 8, "e2")),
+    )
+    from quotetrace.attribute.resolve import _State
+
+    sentences = [(0, 55), (56, 70), (71, len(text))]
+    state = _State(text, index, [acme, ana], {}, sentences, [(0, len(text))])
+    state.persons = frozenset({"e2"})
+    assert state.pronoun(text.index("They"), "p", set()) == "e1"

@@ -918,6 +918,10 @@ class _State:
         k = bisect.bisect_right(self._quoted_sorted, (pos, _AFTER_ALL)) - 1
         return k >= 0 and self._quoted_reach[k] > pos
 
+    def _organisation(self, ident: str) -> bool:
+        ent = self.entities.get(ident)
+        return ent is not None and ent.label in ("ORG", "NORP")
+
     def _institution(self, ident: str) -> bool:
         ent = self.entities.get(ident)
         return ent is not None and institution_name(ent)
@@ -929,7 +933,8 @@ class _State:
         cands = [
             m
             for m in self.entities.mentions_before(pos, window=pos - window_start + 1)
-            if m[2] in self.persons and m[2] not in exclude
+            if (m[2] in self.persons or gender == "p" and self._organisation(m[2]))
+            and m[2] not in exclude
         ]
         if gender in ("m", "f"):
             cands = [
@@ -962,6 +967,10 @@ class _State:
                 score += 0.5
             if m in same_sentence and self.likely_subject(m[0], m[1]):
                 score += 0.5
+            if gender in ("m", "f") and self.genders.get(m[2]) == gender:
+                score += 0.5  # known to agree, before a name with no gender known
+            if gender == "p" and self._organisation(m[2]):
+                score += 1.0  # "they" is a group far more often than one named person
             scored.append((score, m[2]))
         ident = max(scored)[1]
         if gender in ("m", "f"):
