@@ -567,6 +567,7 @@ _POSTMODIFIER = re.compile(
 
 
 _APPOSITIVE_GAP = re.compile(r",?[ \t]+")
+_TITLE_WORD = re.compile(r"([A-Z][\w]*\.?)[ \t]+(?=[A-Z])")
 # "According to investigators, Zhukovskyy said": the name starts a clause of its own
 _AFTER_PREPOSITION = re.compile(r"\b(?:to|by|from|of|with|for|at|in|on)\s+$", re.I)
 _CLAUSE_AFTER = re.compile(r",?[ \t]+[a-z]")
@@ -616,6 +617,9 @@ def _appositive_after(state: _State, end: int) -> Entity | None:
     gap = _APPOSITIVE_GAP.match(state.text, end)
     if gap is None or gap.end() - end > 2:
         return None
+    title = _TITLE_WORD.match(state.text, gap.end())
+    if title is not None and title.group(1).lower() in lexicon.load().titles:
+        gap = title  # "Early opponent MP Tanya Davies said": the title stands before the name
     found = next(
         (m for m in state.entities.starting_in(gap.end(), gap.end() + 1) if m[2] in state.persons),
         None,
