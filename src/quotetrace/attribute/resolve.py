@@ -567,6 +567,7 @@ _POSTMODIFIER = re.compile(
 
 
 _APPOSITIVE_GAP = re.compile(r",?[ \t]+")
+_LOWER_WORDS = re.compile(r"(?:[a-z][\w-]*[ \t]+){1,6}(?=[A-Z])")
 _TITLE_WORD = re.compile(r"([A-Z][\w]*\.?)[ \t]+(?=[A-Z])")
 # "According to investigators, Zhukovskyy said": the name starts a clause of its own
 _AFTER_PREPOSITION = re.compile(r"\b(?:to|by|from|of|with|for|at|in|on)\s+$", re.I)
@@ -638,8 +639,12 @@ def _appositive_closed(state: _State, end: int) -> Entity | None:
     mayor, Dee Margo, during the weekend" (the closing comma tells it from a list)."""
     if state.text[end : end + 2] != ", ":
         return None
+    # "Another co-author, civil and environmental engineering professor Julian Marshall, said":
+    # lowercase words describing the name may stand before it
+    words = _LOWER_WORDS.match(state.text, end + 2)
+    at = words.end() if words is not None else end + 2
     found = next(
-        (m for m in state.entities.starting_in(end + 2, end + 3) if m[2] in state.persons),
+        (m for m in state.entities.starting_in(at, at + 1) if m[2] in state.persons),
         None,
     )
     if found is None or state.text[found[1] : found[1] + 1] != ",":
