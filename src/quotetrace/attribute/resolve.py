@@ -329,6 +329,8 @@ class Resolver:
         head = head_words[-1] if head_words else ""
         if ent is None and head in MEDIA_NOUNS:
             ent = state.entities.first_in(start, end)  # "Reuters news agency" is Reuters
+            if ent is None and not _is_name(surface):
+                ent = _outlet_after(state, end)  # "news broadcaster NRK later reported"
         if ent is None and head in DOCUMENT_NOUNS:
             ent = self._owner(state, start, end)
             if ent is None and speaking and head != "press":
@@ -630,6 +632,20 @@ def _appositive_after(state: _State, end: int) -> Entity | None:
     # "said study co-author Karen Alley.": with no comma between, the name may end the clause
     tight = state.text[end : gap.end()] == " " and state.text[found[1] : found[1] + 1] in ".;:!?"
     if not tight and not _CLAUSE_AFTER.match(state.text, found[1]):
+        return None
+    return state.entities.get(found[2])
+
+
+def _outlet_after(state: _State, end: int) -> Entity | None:
+    """An organisation named right after a media noun and followed by the rest of the clause:
+    "news broadcaster NRK later reported", "the newspaper Le Monde said"."""
+    if state.text[end : end + 1] != " ":
+        return None
+    found = next(
+        (m for m in state.entities.starting_in(end + 1, end + 2) if m[2] not in state.persons),
+        None,
+    )
+    if found is None or not _CLAUSE_AFTER.match(state.text, found[1]):
         return None
     return state.entities.get(found[2])
 
