@@ -76,7 +76,7 @@ def test_a_relation_noun_before_a_name_is_someone_else() -> None:
 
 
 def _pronoun(text: str, gender: str, genders: dict[str, str]) -> str | None:
-    from quotetrace.attribute.resolve import _State
+    from quotetrace.attribute.resolve import ResolutionState
 
     index = EntityFinder(load())(text, [])
     sentences = []
@@ -86,7 +86,7 @@ def _pronoun(text: str, gender: str, genders: dict[str, str]) -> str | None:
         start += len(part) + 2
     by_name = {e.name: e.id for e in index.entities}
     subjects = sorted(s for s, _e, _i in index.by_offset)  # every name a subject here
-    state = _State(
+    state = ResolutionState(
         text,
         index,
         subjects,
@@ -120,9 +120,9 @@ def test_they_prefers_an_organisation_to_one_named_person() -> None:
         frozenset({"e2"}),
         ((acme, acme + 10, "e1"), (ana, ana + 8, "e2")),
     )
-    from quotetrace.attribute.resolve import _State
+    from quotetrace.attribute.resolve import ResolutionState
 
     sentences = [(0, 55), (56, 70), (71, len(text))]
-    state = _State(text, index, [acme, ana], {}, sentences, [(0, len(text))])
+    state = ResolutionState(text, index, [acme, ana], {}, sentences, [(0, len(text))])
     state.persons = frozenset({"e2"})
     assert state.pronoun(text.index("They"), "p", set()) == "e1"

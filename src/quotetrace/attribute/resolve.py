@@ -88,7 +88,7 @@ class Resolver:
                 genders[ent.id] = "m"
             elif {"mrs", "ms", "mrs.", "ms."} & desc:
                 genders[ent.id] = "f"
-        state = _State(text, entities, subjects, genders, sentences, paragraphs)
+        state = ResolutionState(text, entities, subjects, genders, sentences, paragraphs)
         # for pronouns (and the ranker's subject features) also the names opening unparsed
         # sentences; the quotes with no cue keep to the parse's subjects
         state.likely_subjects = sorted(
@@ -245,7 +245,7 @@ class Resolver:
 
     def _resolve(
         self,
-        state: _State,
+        state: ResolutionState,
         mention: Spans,
         enclosing_speaker: Party | None,
         enclosing: Span | None,
@@ -372,7 +372,7 @@ class Resolver:
             return Party(mention, found.name, found.id)
         return Party(mention, _ARTICLE.sub("", surface.strip()) or None, None)
 
-    def _with_conjuncts(self, state: _State, speaker: Party) -> Party:
+    def _with_conjuncts(self, state: ResolutionState, speaker: Party) -> Party:
         """The speaker with the names the parse coordinates with it: "Biden and Sanders
         announced" is Joe Biden and Bernie Sanders, "Trump and his supporters claimed" both."""
         start, end = speaker.mention[-1]
@@ -390,7 +390,7 @@ class Resolver:
         joined = ", ".join(names[:-1]) + " and " + names[-1]
         return Party((*speaker.mention, *spans), joined, None)
 
-    def _recent_organisation(self, state: _State, pos: int) -> Entity | None:
+    def _recent_organisation(self, state: ResolutionState, pos: int) -> Entity | None:
         """The organisation named as a subject (or as a quote's speaker) last, in this sentence
         before ``pos`` or in the one before it."""
         sent = state.sentence_index(pos)
@@ -404,7 +404,7 @@ class Resolver:
                 return ent
         return None  # a name merely mentioned ("PG&E contract employees") is not enough
 
-    def _owner(self, state: _State, start: int, end: int) -> Entity | None:
+    def _owner(self, state: ResolutionState, start: int, end: int) -> Entity | None:
         """Who issued the document a mention names: "the WHO's website", "a fire service
         statement" (a name inside the mention), or "the report by Tasnim" (a name just after)."""
         inside = state.entities.first_in(start, end)
@@ -433,7 +433,7 @@ class Resolver:
 
     def _issuer(
         self,
-        state: _State,
+        state: ResolutionState,
         start: int,
         end: int,
         head: str,
@@ -467,7 +467,7 @@ class Resolver:
             return None
         return found
 
-    def _description(self, state: _State, surface: str, pos: int) -> str | None:
+    def _description(self, state: ResolutionState, surface: str, pos: int) -> str | None:
         """ "the Belarusian leader" -> the entity last written with "Belarusian leader" in front."""
         owner = _POSSESSOR.match(surface)
         if owner is not None:
@@ -500,7 +500,7 @@ class Resolver:
         return best
 
     def _from_context(
-        self, state: _State, drafts: Sequence[Draft], done: Mapping[int, Resolved], i: int
+        self, state: ResolutionState, drafts: Sequence[Draft], done: Mapping[int, Resolved], i: int
     ) -> tuple[Party | None, tuple[Span, ...]]:
         """Speaker (and inherited cue) of a quote with no cue of its own.
 
@@ -614,7 +614,7 @@ def _is_name(surface: str) -> bool:
     return bool(words) and words[-1][:1].isupper()
 
 
-def _appositive_after(state: _State, end: int) -> Entity | None:
+def _appositive_after(state: ResolutionState, end: int) -> Entity | None:
     """A person's name written right after a description and followed by the rest of the
     clause ("the party's leader, Jeremy Corbyn announced …"), not a list or a new sentence."""
     gap = _APPOSITIVE_GAP.match(state.text, end)
@@ -636,7 +636,7 @@ def _appositive_after(state: _State, end: int) -> Entity | None:
     return state.entities.get(found[2])
 
 
-def _outlet_after(state: _State, end: int) -> Entity | None:
+def _outlet_after(state: ResolutionState, end: int) -> Entity | None:
     """An organisation named right after a media noun and followed by the rest of the clause:
     "news broadcaster NRK later reported", "the newspaper Le Monde said"."""
     if state.text[end : end + 1] != " ":
@@ -650,7 +650,7 @@ def _outlet_after(state: _State, end: int) -> Entity | None:
     return state.entities.get(found[2])
 
 
-def _appositive_closed(state: _State, end: int) -> Entity | None:
+def _appositive_closed(state: ResolutionState, end: int) -> Entity | None:
     """A person's name set off by commas right after a description: "According to the El Paso
     mayor, Dee Margo, during the weekend" (the closing comma tells it from a list)."""
     if state.text[end : end + 2] != ", ":
@@ -727,7 +727,7 @@ def _parents_first(drafts: Sequence[Draft]) -> list[int]:
     return sorted(range(len(drafts)), key=lambda i: (depth(i), i))
 
 
-class _State:
+class ResolutionState:
     """What pronoun resolution needs while walking through the article."""
 
     def __init__(
