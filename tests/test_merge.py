@@ -3,6 +3,8 @@ mixed quotes and nesting."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from quotetrace.detect.candidate import Candidate
 from quotetrace.detect.evidence import Evidence
 from quotetrace.detect.quotemarks import find_marked_quotes
@@ -81,3 +83,35 @@ def test_nested_quote_gets_its_parent() -> None:
     parents = {d.cand.marked: d.parent for d in drafts}
     assert parents[0] is None
     assert drafts[parents[1]].cand.marked == 0
+
+
+def _belief(text: str, content: str, cue: str) -> Candidate:
+    lee = text.index("Lee")
+    return replace(_clause(text, content, cue), kind="thought", speaker=((lee, lee + 3),))
+
+
+def test_belief_nested_in_a_reported_clause_goes() -> None:
+    # the article reports Ortiz's words; Lee's belief is part of them, not its own attribution
+    text = "Ortiz said that Lee believes the bridge will open in June."
+    outer = _clause(text, "Lee believes the bridge will open in June", "said")
+    inner = _belief(text, "the bridge will open in June", "believes")
+    drafts = merge(text, [], [], [outer, inner])
+    assert [(d.cand.kind, d.parent) for d in drafts] == [("speech", None)]
+
+
+def test_speech_nested_in_a_dropped_belief_moves_up_to_the_outer_quote() -> None:
+    text = "Ortiz said Lee thinks Kim told staff the bridge will open in June."
+    outer = _clause(text, "Lee thinks Kim told staff the bridge will open in June", "said")
+    middle = _belief(text, "Kim told staff the bridge will open in June", "thinks")
+    kim = text.index("Kim")
+    inner = replace(
+        _clause(text, "the bridge will open in June", "told"), speaker=((kim, kim + 3),)
+    )
+    drafts = merge(text, [], [], [outer, middle, inner])
+    assert [(d.cand.kind, d.parent) for d in drafts] == [("speech", None), ("speech", 0)]
+
+
+def test_belief_that_is_not_nested_stays() -> None:
+    text = "Lee believes the bridge will open in June."
+    drafts = merge(text, [], [], [_belief(text, "the bridge will open in June", "believes")])
+    assert [(d.cand.kind, d.parent) for d in drafts] == [("thought", None)]

@@ -9,6 +9,9 @@ Rules, in order:
    absorbs them. Negated clauses ("did not say") are dropped.
 4. Parents: a quote sits in the innermost kept quote that holds its cue (or its marks);
    interview transcript turns hold the quotes said inside them.
+5. A thought, perception or finding nested in another quote is part of what that quote
+   reports, not an attribution of its own ("X said Y believes Z": the article vouches for X's
+   words, not for Y's belief); it goes, and what nested in it moves up to its parent.
 """
 
 from __future__ import annotations
@@ -184,7 +187,31 @@ def merge(
         unique.append(cand)
     finals = [d for i, d in enumerate(kept) if i not in absorbed] + unique + list(turns)
     finals.sort(key=lambda c: (c.start, -c.end))
-    return _nest(finals, marked)
+    return _drop_nested_beliefs(_nest(finals, marked))
+
+
+_OWN_ATTRIBUTION = frozenset(["speech", "writing"])
+
+
+def _drop_nested_beliefs(drafts: list[Draft]) -> list[Draft]:
+    """Rule 5: drop every nested quote of a kind other than speech or writing; a quote nested in
+    a dropped one takes the dropped one's nearest kept ancestor as its parent."""
+    gone = [d.parent is not None and d.cand.kind not in _OWN_ATTRIBUTION for d in drafts]
+    if not any(gone):
+        return drafts
+    new_index: dict[int, int] = {}
+    for i, g in enumerate(gone):
+        if not g:
+            new_index[i] = len(new_index)
+    out: list[Draft] = []
+    for i, d in enumerate(drafts):
+        if gone[i]:
+            continue
+        parent = d.parent
+        while parent is not None and gone[parent]:
+            parent = drafts[parent].parent
+        out.append(Draft(d.cand, new_index[parent] if parent is not None else None))
+    return out
 
 
 def _touches(span: tuple[int, int], quote: tuple[int, int]) -> bool:
