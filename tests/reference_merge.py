@@ -10,7 +10,7 @@ from dataclasses import replace
 from quotetrace.detect.candidate import Candidate, contains, hull, overlap
 from quotetrace.detect.evidence import ClauseRule, Evidence
 from quotetrace.detect.quotemarks import MarkedQuote
-from quotetrace.merge import Draft, _drop_nested_beliefs
+from quotetrace.merge import Draft, drop_nested_beliefs
 
 _WORD = re.compile(r"\w+")
 
@@ -130,7 +130,7 @@ def reference_merge(
     finals = [d for i, d in enumerate(kept) if i not in absorbed] + unique + list(turns)
     finals.sort(key=lambda c: (c.start, -c.end))
     # rule 5 (nested beliefs) is a linear pass after nesting, shared with quotetrace.merge
-    return _drop_nested_beliefs(_nest(finals, marked))
+    return drop_nested_beliefs(_nest(finals, marked))
 
 
 def _holds(span: tuple[int, int], quote: MarkedQuote) -> bool:

@@ -3,6 +3,8 @@ the addressee, negation, kinds, and the clauses of verbs no lexicon lists."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from detect_support import analyse, texts
 
@@ -329,3 +331,30 @@ def test_participle_after_a_complement_whose_subject_speaks_is_that_subjects(
     claiming = [c for c in found if texts(text, c.cue) == ["claiming"]]
     assert len(claiming) == 1
     assert texts(text, claiming[0].speaker) == ["Lukashenko"]
+
+
+def test_of_two_subjects_the_name_speaks(pipeline: Pipeline) -> None:
+    # the parse slip seen on 'Early opponent MP Tanya Davies said, "…"': two nsubj on "said"
+    from quotetrace.nlp import ParsedSentence, Token
+
+    text = "Early opponent MP Tanya Davies said"
+    rows = [  # text, pos, tag, dep, head
+        ("Early", "ADJ", "JJ", "amod", 1),
+        ("opponent", "NOUN", "NN", "nsubj", 5),
+        ("MP", "PROPN", "NNP", "compound", 4),
+        ("Tanya", "PROPN", "NNP", "compound", 4),
+        ("Davies", "PROPN", "NNP", "nsubj", 5),
+        ("said", "VERB", "VBD", "ROOT", 5),
+    ]
+    tokens, cursor = [], 0
+    for i, (word, pos, tag, dep, head) in enumerate(rows):
+        start = text.index(word, cursor)
+        cursor = start + len(word)
+        tokens.append(Token(i, start, cursor, word, pos, tag, dep, head, "", False))
+    sent = ParsedSentence(0, len(text), tuple(tokens))
+    subject = pipeline.clauses.subject(sent, tokens[5])
+    assert subject is not None and subject.text == "Davies"
+    # one subject, or two without a name: the first, as before
+    plain = [replace(t, pos="NOUN", tag="NN") if t.i == 4 else t for t in tokens]
+    sent = ParsedSentence(0, len(text), tuple(plain))
+    assert pipeline.clauses.subject(sent, plain[5]).text == "opponent"  # type: ignore[union-attr]

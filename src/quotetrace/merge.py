@@ -187,13 +187,13 @@ def merge(
         unique.append(cand)
     finals = [d for i, d in enumerate(kept) if i not in absorbed] + unique + list(turns)
     finals.sort(key=lambda c: (c.start, -c.end))
-    return _drop_nested_beliefs(_nest(finals, marked))
+    return drop_nested_beliefs(_nest(finals, marked))
 
 
 _OWN_ATTRIBUTION = frozenset(["speech", "writing"])
 
 
-def _drop_nested_beliefs(drafts: list[Draft]) -> list[Draft]:
+def drop_nested_beliefs(drafts: list[Draft]) -> list[Draft]:
     """Rule 5: drop every nested quote of a kind other than speech or writing; a quote nested in
     a dropped one takes the dropped one's nearest kept ancestor as its parent."""
     gone = [d.parent is not None and d.cand.kind not in _OWN_ATTRIBUTION for d in drafts]

@@ -51,6 +51,8 @@ NON_CONTENT_OBJECTS = frozenset(
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 # Modals of mere possibility: "may call for", "could threaten to" report no act.
 _MAYBE = frozenset(["may", "might", "could"])
+# Prepositions that name where words appeared ("on Twitter", "via Facebook"), not who spoke.
+_MEDIUM_PREPS = frozenset(["on", "via", "in", "through"])
 CLIMB_DEPS = ("advcl", "xcomp", "conj", "acl", "pcomp", "ccomp", "relcl")
 
 
@@ -545,16 +547,11 @@ class CueClauseDetector:
             toks = [x for x in toks if x.i not in cut]
         # ", claiming he was …" at the end of the complement is its own (nested) attribution.
         for t in toks:
-            if (
-                t.i > comp.i
-                and t.dep in ("advcl", "xcomp", "conj")
-                and t.tag == "VBG"
-                and is_cue_token(t, self.lex)
-                and t.i > 0
-                and sent.tokens[t.i - 1].text == ","
-            ):
+            if self._trailing_participle(sent, comp, t):
+                # (', further saying …', '"…," adding …': its adverb and the marks go with it)
+                opening = first_token(sent, t).i
                 cut = {x.i for x in sent.subtree(t.i)}
-                toks = [x for x in toks if x.i not in cut and x.i < t.i - 1]
+                toks = [x for x in toks if x.i not in cut and x.i < opening - 1]
                 break
         toks = self._cut_narrator_tail(text, sent, comp, toks)
         span = span_of(toks)
@@ -564,6 +561,25 @@ class CueClauseDetector:
         if end - start < 3 or len([t for t in toks if t.pos != "PUNCT"]) < 2:
             return None
         return start, end
+
+    def _trailing_participle(self, sent: ParsedSentence, comp: Token, t: Token) -> bool:
+        """ ", adding …", ", further saying …" after the complement ``comp``: a cue participle
+        set off by a comma (its adverb and closing quote marks before it)."""
+        return (
+            t.i > comp.i
+            and t.dep in ("advcl", "xcomp", "conj")
+            and t.tag == "VBG"
+            and is_cue_token(t, self.lex)
+            and self._after_comma(sent, first_token(sent, t).i)
+        )
+
+    @staticmethod
+    def _after_comma(sent: ParsedSentence, i: int) -> bool:
+        """Does a comma come right before token ``i``, give or take closing quote marks?"""
+        j = i - 1
+        while j >= 0 and sent.tokens[j].text in ('"', "”", "’", "'"):
+            j -= 1
+        return j >= 0 and sent.tokens[j].text == ","
 
     def _cut_narrator_tail(
         self, text: str, sent: ParsedSentence, comp: Token, toks: list[Token]
@@ -680,8 +696,7 @@ class CueClauseDetector:
         if (
             tok.tag == "VBG"
             and tok.dep == "advcl"
-            and tok.i > 0
-            and sent.tokens[tok.i - 1].text == ","
+            and self._after_comma(sent, first_token(sent, tok).i)
             and not any(c.dep in SUBJECT_DEPS for c in sent.children(tok.i))
         ):
             # "said the 36 must face charges, adding …": the parse hung the participle on the
@@ -716,9 +731,12 @@ class CueClauseDetector:
         current = tok
         for _ in range(6):
             children = sent.children(current.i)
-            for c in children:
-                if c.dep in ("nsubj", "csubj"):
-                    return c
+            subjects = [c for c in children if c.dep in ("nsubj", "csubj")]
+            if subjects:
+                # two subjects are a parse slip: "Early opponent MP Tanya Davies said" has the
+                # name as the second; a name is the speaker, else the first as before
+                names = [c for c in subjects if c.pos == "PROPN"]
+                return names[-1] if names and len(subjects) > 1 else subjects[0]
             for c in children:
                 if c.dep == "agent":
                     objs = [g for g in sent.children(c.i) if g.dep == "pobj"]
@@ -744,17 +762,23 @@ class CueClauseDetector:
         said, so the climb goes on from that verb (None: the participle's noun is the speaker,
         as in "the minister, saying …" or "quoted an official saying …")."""
         noun = sent.tokens[part.head]
+        # "posted a message on Twitter blaming …": a medium ("on Twitter", "via Facebook") is
+        # where the words appeared, not who said them, whatever its entity label
+        medium = noun.dep == "pobj" and sent.tokens[noun.head].lower in _MEDIUM_PREPS
         if (
             part.tag != "VBG"
             or noun.dep not in ("dobj", "pobj", "dative")
             or self._can_speak(noun)
             and noun.lower not in _DOCUMENT_NOUNS
+            and not medium
             or noun.head == noun.i
         ):
             return None
         verb = sent.tokens[noun.head]
         if noun.dep == "pobj" and verb.head != verb.i:
-            verb = sent.tokens[verb.head]  # "a message on Twitter blaming": past the preposition
+            verb = sent.tokens[verb.head]  # "a video blaming …": past the preposition
+        if medium and verb.pos not in ("VERB", "AUX") and verb.head != verb.i:
+            verb = sent.tokens[verb.head]  # "posted a message on Twitter blaming": its noun too
         return verb if verb.pos in ("VERB", "AUX") else None
 
     def _can_speak(self, tok: Token) -> bool:

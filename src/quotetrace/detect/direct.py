@@ -296,14 +296,28 @@ class DirectQuoteDetector:
                 continue
             if not same_level(tok.start):
                 return None
-            if tok.text in ".!?;" or tok.text in '“"‘«':
-                return None
+            if tok.text in ".!?;" or tok.text in '“"‘«' or tok.pos == "CCONJ":
+                return None  # ('“…,” and I believe them': a new clause, not the attribution)
             if self._usable_cue(sent, tok):
+                if self._own_participle(sent, tok):
+                    return None
                 return sent, tok, Evidence.DIRECT_CUE_AFTER
             gap += 1
             if gap > MAX_GAP_TOKENS:
                 return None
         return None
+
+    @staticmethod
+    def _own_participle(sent: ParsedSentence, tok: Token) -> bool:
+        """'said the 36 must face "murder charges", adding Iran will …': a subjectless
+        participle after the marks that has a complement clause of its own reports that clause,
+        the next act; the quoted words belong to the clause they sit in."""
+        children = sent.children(tok.i)
+        return (
+            tok.tag == "VBG"
+            and not any(c.dep in ("nsubj", "nsubjpass") for c in children)
+            and any(c.dep == "ccomp" and c.i > tok.i for c in children)
+        )
 
     def _cue_before(
         self, text: str, sent: ParsedSentence, pos: int, same_level: Callable[[int], bool]
