@@ -115,3 +115,15 @@ def test_belief_that_is_not_nested_stays() -> None:
     text = "Lee believes the bridge will open in June."
     drafts = merge(text, [], [], [_belief(text, "the bridge will open in June", "believes")])
     assert [(d.cand.kind, d.parent) for d in drafts] == [("thought", None)]
+
+
+def test_dropped_beliefs_that_hold_each_other_leave_no_parent() -> None:
+    # two equal-sized holders can each be the other's parent; the walk up must still end
+    from quotetrace.merge import Draft, drop_nested_beliefs
+
+    text = "Lee believes A. Kim thinks B. Ortiz said C."
+    a = _belief(text, "A", "believes")
+    b = replace(_belief(text, "B", "thinks"), speaker=())
+    c = _clause(text, "C", "said")
+    drafts = [Draft(a, 1), Draft(b, 0), Draft(c, 0)]
+    assert drop_nested_beliefs(drafts) == [Draft(c, None)]

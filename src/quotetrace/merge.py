@@ -208,7 +208,12 @@ def drop_nested_beliefs(drafts: list[Draft]) -> list[Draft]:
         if gone[i]:
             continue
         parent = d.parent
+        seen: set[int] = set()
         while parent is not None and gone[parent]:
+            if parent in seen:  # equal-sized holders can hold each other: no kept ancestor
+                parent = None
+                break
+            seen.add(parent)
             parent = drafts[parent].parent
         out.append(Draft(d.cand, new_index[parent] if parent is not None else None))
     return out
