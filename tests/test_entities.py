@@ -238,3 +238,25 @@ def test_an_untagged_name_with_an_organisation_word_is_no_person() -> None:
     persons = {e.name for e in index.entities if e.id in index.persons}
     assert labels["Teresian College"] == "ORG" and "Teresian College" not in persons
     assert {"Ravi Kumar", "Anna Berg"} <= persons  # untagged people stay people
+
+
+def _org_tagged_first_three(text: str) -> dict[str, list[str]]:
+    """Entities of ``text`` when the recogniser tagged its first three words one organisation."""
+    words = list(re.finditer(r"\S+", text))
+    tokens = tuple(
+        Token(i, m.start(), m.start() + len(m.group().rstrip(".,")), m.group().rstrip(".,"),
+              "X", "X", "dep", i, "ORG" if i < 3 else "", i == 0)
+        for i, m in enumerate(words)
+    )  # fmt: skip
+    index = EntityFinder(load())(text, [ParsedSentence(0, len(text), tokens)])
+    return {e.name: [text[s:t] for s, t in e.mentions] for e in index.entities}
+
+
+def test_a_surname_in_the_middle_joins_a_person_the_recogniser_called_an_organisation() -> None:
+    names = _org_tagged_first_three(
+        "Marco Delgado Ibarra, the governor, spoke on Monday. Later Delgado resigned."
+    )
+    assert names["Marco Delgado Ibarra"] == ["Marco Delgado Ibarra", "Delgado"]
+    # not when the organisation's name opens with no first name
+    names = _org_tagged_first_three("Zentrix Delgado Ibarra said so. Later Delgado resigned.")
+    assert names["Zentrix Delgado Ibarra"] == ["Zentrix Delgado Ibarra"]

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from quotetrace import lexicon
+from quotetrace.attribute.first_names import first_name_gender
 from quotetrace.lexicon import Lexicons
 from quotetrace.model import Entity, Span
 from quotetrace.nlp import ParsedSentence
@@ -518,7 +519,13 @@ class EntityFinder:
                 middles = [
                     c
                     for c in lookup.by_middle.get(last, ())
-                    if c.label in ("PERSON", "UNKNOWN") or c.person_votes
+                    if c.label in ("PERSON", "UNKNOWN")
+                    or c.person_votes
+                    # a person's name the recogniser took for an organisation: "Ricardo
+                    # Rosselló Nevares" (ORG) opens with a first name and has no org word
+                    or c.label == "ORG"
+                    and _could_be_person(c.tokens)
+                    and first_name_gender(c.tokens[0]) is not None
                 ]
                 if len(middles) == 1:
                     return middles[0]

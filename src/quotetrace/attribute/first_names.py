@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from quotetrace import lexicon
-from quotetrace.attribute.entities import EntityIndex
+
+if TYPE_CHECKING:  # entities asks this module whether a word is a first name
+    from quotetrace.attribute.entities import EntityIndex
 
 MIN_RATIO = 4  # one gender's locales must outnumber the other's four to one
 
