@@ -260,3 +260,13 @@ def test_a_surname_in_the_middle_joins_a_person_the_recogniser_called_an_organis
     # not when the organisation's name opens with no first name
     names = _org_tagged_first_three("Zentrix Delgado Ibarra said so. Later Delgado resigned.")
     assert names["Zentrix Delgado Ibarra"] == ["Zentrix Delgado Ibarra"]
+
+
+def test_an_organisation_name_runs_on_over_and_with_one_or_two_words() -> None:
+    names = _names(
+        "The Department of Forestry and Fire Protection said so. The Agency of Trade and Anna "
+        "Berg disagreed. The University of Leeds and UC Davis replied."
+    )
+    assert "Department of Forestry and Fire Protection" in names
+    assert "Agency of Trade" in names and "Anna Berg" in names  # a person is not in it
+    assert "University of Leeds" in names and "UC Davis" in names  # nor another organisation

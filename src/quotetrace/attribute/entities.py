@@ -63,13 +63,20 @@ def _org_name_end(text: str, end: int) -> int:
         if last is None or link is None or last.group().lower() not in _ORG_HEADS:
             more = _AND_LINK.match(text, end)
             run = _NAME_RUN.match(text, more.end()) if more else None
-            if run is not None and run.group().split()[-1].lower() in _ORG_HEADS:
+            if run is None:
+                return end
+            words = run.group().split()
+            if words[-1].lower() in _ORG_HEADS:
                 return _org_name_end(text, run.end())  # "Securities and Exchange Commission"
-            if extended:
-                more = _AND_LINK.match(text, end)
-                run = _NAME_RUN.match(text, more.end()) if more else None
-                if run is not None and len(run.group().split()) == 1:
-                    end = run.end()
+            # "Department of Forestry and Fire Protection": one or two more words, neither a
+            # person's ("Agency of Trade and Anna Berg") nor an organisation's ("UC Davis")
+            if extended and (
+                len(words) == 1
+                or len(words) == 2
+                and first_name_gender(words[0]) is None
+                and not any(w.isupper() or w.lower() in _ORG_WORDS for w in words)
+            ):
+                end = run.end()
             return end
         run = _NAME_RUN.match(text, link.end())
         if run is None or run.group().split()[0] in _STOP_FIRST:
