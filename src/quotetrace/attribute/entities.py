@@ -272,11 +272,16 @@ def _title_case_lines(text: str) -> list[Span]:
 _ORG_WORDS = lexicon.words("org_words")
 
 
+def _has_org_word(words: Iterable[str]) -> bool:
+    """Whether a name holds a word of an organisation's ("College", "Inc.")."""
+    return any(w.lower().rstrip(".") in _ORG_WORDS for w in words)
+
+
 def _could_be_person(tokens: Sequence[str]) -> bool:
     """The small model often calls a lone surname an organisation: "Lopez said …"."""
     return (
         len(tokens) <= 3
-        and not any(t.lower().rstrip(".") in _ORG_WORDS for t in tokens)
+        and not _has_org_word(tokens)
         and all(t[:1].isupper() and not t.isupper() for t in tokens)
     )
 
@@ -362,7 +367,7 @@ class EntityFinder:
                 and not _NAME_LINK_WORDS & {w.lower() for w in name}
                 # an organisation's long name stays whole: "National Transportation Safety Board"
                 and self._label((name_start, end), ner) not in _ORG_LABELS
-                and not any(w.lower().rstrip(".") in _ORG_WORDS for w in name)
+                and not _has_org_word(name)
             ):
                 desc += name[:-3]
                 name = name[-3:]
@@ -436,9 +441,7 @@ class EntityFinder:
         for i, cluster in enumerate(clusters, 1):
             ident = f"e{i}"
             label = "PERSON" if cluster.person_votes or cluster.label == "PERSON" else cluster.label
-            if label == "UNKNOWN" and any(
-                t.lower().rstrip(".") in _ORG_WORDS for t in cluster.tokens
-            ):
+            if label == "UNKNOWN" and _has_org_word(cluster.tokens):
                 label = "ORG"  # untagged "Teresian College" is no person that "he" can be
             entities.append(
                 Entity(ident, " ".join(cluster.tokens), tuple(sorted(cluster.mentions)), label)
