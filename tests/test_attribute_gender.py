@@ -11,14 +11,19 @@ from quotetrace.model import Article
 from quotetrace.pipeline import Pipeline
 
 
-def _genders(text: str) -> dict[str, str]:
-    index = EntityFinder(load())(text, [])
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` between ". " separators: the sentences of these short texts."""
     sentences = []
     start = 0
     for part in text.split(". "):
         sentences.append((start, start + len(part)))
         start += len(part) + 2
-    found = article_genders(text, index, index.persons, sentences, lambda _pos: False)
+    return sentences
+
+
+def _genders(text: str) -> dict[str, str]:
+    index = EntityFinder(load())(text, [])
+    found = article_genders(text, index, index.persons, _sentences(text), lambda _pos: False)
     return {e.name: found[e.id] for e in index.entities if e.id in found}
 
 
@@ -79,11 +84,7 @@ def _pronoun(text: str, gender: str, genders: dict[str, str]) -> str | None:
     from quotetrace.attribute.resolve import ResolutionState
 
     index = EntityFinder(load())(text, [])
-    sentences = []
-    start = 0
-    for part in text.split(". "):
-        sentences.append((start, start + len(part)))
-        start += len(part) + 2
+    sentences = _sentences(text)
     by_name = {e.name: e.id for e in index.entities}
     subjects = sorted(s for s, _e, _i in index.by_offset)  # every name a subject here
     state = ResolutionState(
